@@ -1,0 +1,128 @@
+# parcours - a toolchain for the French cancer care pathway.
+# GNU make.  `make demo` and `make check` install the Debian packages they
+# need when missing (as root), then build.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+SHAREDIR ?= $(PREFIX)/share/parcours
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+override CFLAGS := -std=c11 -Wall -Wextra $(CFLAGS)
+PKGS_PC = libbsd-overlay libpcre2-8 libsodium
+override CPPFLAGS := -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
+	-DPC_SHAREDIR='"$(SHAREDIR)"' -Ilib \
+	$(shell pkg-config --cflags $(PKGS_PC) 2>/dev/null) $(CPPFLAGS)
+LDLIBS = -lcsv $(shell pkg-config --libs $(PKGS_PC) 2>/dev/null)
+
+# B is the build directory: build/ normally, build-asan/ for the
+# AddressSanitizer + UndefinedBehaviorSanitizer variant.
+B ?= build
+
+TOOLS = pathway-new
+TESTBINS = checkfield
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
+MAN1 = $(TOOLS:%=man/%.1)
+MAN = $(MAN1) man/parcours.5 man/parcours.7
+
+DEBS = gcc make pkg-config libcsv-dev libpcre2-dev libbsd-dev libsodium-dev \
+	bats bats-support bats-assert mandoc
+
+.PHONY: all build check check-plain check-asan deps demo install uninstall \
+	lint clean
+
+all: build
+
+build: $(TOOLS:%=$(B)/%) $(TESTBINS:%=$(B)/%)
+
+$(B)/lib/%.o: lib/%.c lib/parcours.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/libparcours.a: $(LIBOBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(B)/%: cmd/%.c $(B)/libparcours.a lib/parcours.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libparcours.a $(LDLIBS)
+
+$(B)/checkfield: tests/unit/checkfield.c $(B)/libparcours.a lib/parcours.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libparcours.a $(LDLIBS)
+
+# The packages, when missing: as root through apt-get, else say which.
+deps:
+	@missing=; for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		    grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			    apt-get install -y -qq --no-install-recommends \
+			    $$missing >/dev/null || exit 1; \
+		else \
+			echo "missing Debian packages:$$missing"; \
+			echo "run: sudo apt-get install$$missing"; exit 1; \
+		fi; \
+	fi
+
+# The whole suite in the C locale and in a UTF-8 locale, then again on the
+# sanitized build.
+check: deps
+	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory check-plain
+	@$(MAKE) --no-print-directory check-asan
+
+check-plain:
+	LC_ALL=C PARCOURS_BIN=$(CURDIR)/$(B) bats tests
+	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/$(B) bats tests
+
+check-asan:
+	@$(MAKE) --no-print-directory B=build-asan \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    LDFLAGS="-fsanitize=address,undefined" build
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/build-asan bats tests
+
+# Imports the bundled sample export with the demo key (never for real data)
+# and shows what came out.
+demo: deps
+	@$(MAKE) --no-print-directory build
+	@sh tests/demo.sh $(CURDIR)/$(B)
+
+lint:
+	mandoc -Tlint -Wwarning $(MAN)
+
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man7 \
+	    $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 0755 $(TOOLS:%=$(B)/%) $(DESTDIR)$(BINDIR)
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 man/parcours.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 man/parcours.7 $(DESTDIR)$(MANDIR)/man7
+	install -m 0644 share/parcours/* $(DESTDIR)$(SHAREDIR)
+	for t in $(TOOLS); do \
+		install -m 0644 completions/bash/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; \
+		install -m 0644 completions/zsh/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t; \
+		install -m 0644 completions/fish/$$t.fish $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; \
+	done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t \
+	    $(DESTDIR)$(MANDIR)/man1/$$t.1 $(DESTDIR)$(BASHCOMPDIR)/$$t \
+	    $(DESTDIR)$(ZSHCOMPDIR)/_$$t $(DESTDIR)$(FISHCOMPDIR)/$$t.fish; done
+	rm -f $(DESTDIR)$(MANDIR)/man5/parcours.5 $(DESTDIR)$(MANDIR)/man7/parcours.7
+	rm -rf $(DESTDIR)$(SHAREDIR)
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,108 @@
+/* buf.c - growable byte buffers and allocation that cannot fail silently */
+#include <err.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parcours.h"
+
+void *
+pc_xmalloc(size_t n)
+{
+	void *p;
+
+	if ((p = malloc(n ? n : 1)) == NULL)
+		err(PC_EXIT_IO, "malloc");
+	return p;
+}
+
+void *
+pc_xcalloc(size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = calloc(n ? n : 1, size ? size : 1)) == NULL)
+		err(PC_EXIT_IO, "calloc");
+	return p;
+}
+
+void *
+pc_xreallocarray(void *p, size_t n, size_t size)
+{
+	if ((p = reallocarray(p, n ? n : 1, size ? size : 1)) == NULL)
+		err(PC_EXIT_IO, "reallocarray");
+	return p;
+}
+
+char *
+pc_xstrdup(const char *s)
+{
+	char *p;
+
+	if ((p = strdup(s)) == NULL)
+		err(PC_EXIT_IO, "strdup");
+	return p;
+}
+
+void
+pc_buf_reserve(struct pc_buf *b, size_t extra)
+{
+	size_t need;
+
+	if (extra > SIZE_MAX - b->len - 1)
+		errx(PC_EXIT_IO, "buffer too large");
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 64;
+	while (b->cap < need)
+		b->cap = b->cap > SIZE_MAX / 2 ? need : b->cap * 2;
+	b->s = pc_xreallocarray(b->s, b->cap, 1);
+}
+
+void
+pc_buf_add(struct pc_buf *b, const void *p, size_t n)
+{
+	pc_buf_reserve(b, n);
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void
+pc_buf_addc(struct pc_buf *b, int c)
+{
+	pc_buf_reserve(b, 1);
+	b->s[b->len++] = (char)c;
+	b->s[b->len] = '\0';
+}
+
+void
+pc_buf_adds(struct pc_buf *b, const char *s)
+{
+	pc_buf_add(b, s, strlen(s));
+}
+
+void
+pc_buf_set(struct pc_buf *b, const void *p, size_t n)
+{
+	b->len = 0;
+	pc_buf_add(b, p, n);
+}
+
+void
+pc_buf_clear(struct pc_buf *b)
+{
+	b->len = 0;
+	if (b->cap)
+		b->s[0] = '\0';
+}
+
+void
+pc_buf_free(struct pc_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}

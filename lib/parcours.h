@@ -1,0 +1,339 @@
+/*
+ * parcours.h - libparcours: the record formats of the parcours toolchain.
+ *
+ * One header, one prefix (pc_).  Declarations are grouped by the file that
+ * defines them.  Every tool reads and writes records through these calls so
+ * that a format rule (BOM, line numbers, quoting, a field type) is decided
+ * once, here.
+ */
+#ifndef PARCOURS_H
+#define PARCOURS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define PC_VERSION "0.1.0"
+
+/* Exit statuses shared by every tool (parcours(7)). */
+enum {
+	PC_EXIT_OK = 0,		/* done */
+	PC_EXIT_FOUND = 1,	/* the check found something (like grep) */
+	PC_EXIT_USAGE = 2,	/* bad options or operands */
+	PC_EXIT_REJECT = 3,	/* rows (or a whole input) rejected */
+	PC_EXIT_IO = 4		/* system or I/O error, full disk included */
+};
+
+/* ---- buf.c: growable byte buffers ------------------------------------ */
+
+struct pc_buf {
+	char	*s;		/* always NUL-terminated when cap > 0 */
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 pc_buf_reserve(struct pc_buf *, size_t extra);
+void	 pc_buf_add(struct pc_buf *, const void *, size_t);
+void	 pc_buf_addc(struct pc_buf *, int);
+void	 pc_buf_adds(struct pc_buf *, const char *);
+void	 pc_buf_set(struct pc_buf *, const void *, size_t);
+void	 pc_buf_clear(struct pc_buf *);
+void	 pc_buf_free(struct pc_buf *);
+void	*pc_xmalloc(size_t);
+void	*pc_xcalloc(size_t, size_t);
+void	*pc_xreallocarray(void *, size_t, size_t);
+char	*pc_xstrdup(const char *);
+
+/* ---- diag.c: diagnostics ---------------------------------------------- */
+
+/*
+ * Every message goes to stderr as "prog: ..." (getprogname(3)).  Values
+ * from the data are shown through pc_vis(), never raw: a field may hold
+ * terminal escapes.  pc_mask() shows an identifier's last characters only.
+ */
+extern int pc_verbose;
+
+void	 pc_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 pc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	 pc_vis(struct pc_buf *out, const char *s, size_t n, size_t max);
+void	 pc_mask(struct pc_buf *out, const char *s, size_t n, size_t keep);
+/* "file:line" or "file:line (record N)" when the record number differs. */
+void	 pc_where(struct pc_buf *out, const char *file, unsigned long line,
+	    unsigned long record);
+
+/* ---- encoding.c: input encodings -------------------------------------- */
+
+enum pc_enc {
+	PC_ENC_UTF8,
+	PC_ENC_CP1252,
+	PC_ENC_LATIN1,
+	PC_ENC_LATIN9
+};
+
+/* "utf-8", "cp1252", "latin1", "latin9" and their usual aliases. */
+int	 pc_enc_parse(const char *, enum pc_enc *);
+const char *pc_enc_name(enum pc_enc);
+
+/*
+ * A single-byte decoder: its table is built once from iconv(3), so the
+ * bytes are converted per buffer, not per call.  Bytes iconv leaves
+ * undefined in cp1252 (0x81 0x8D 0x8F 0x90 0x9D) map to the C1 control of
+ * the same value, as the WHATWG Encoding Standard does; the field checks
+ * then refuse them where a control character cannot stand.
+ */
+struct pc_decoder {
+	enum pc_enc	 enc;
+	unsigned char	 len[256];	/* UTF-8 length of each byte's image */
+	unsigned char	 seq[256][4];	/* that image */
+};
+
+int	 pc_decoder_init(struct pc_decoder *, enum pc_enc);
+/* Appends the UTF-8 image of in[0..n) to out. */
+void	 pc_decode(const struct pc_decoder *, const void *in, size_t n,
+	    struct pc_buf *out);
+/* Offset of the first byte that is not well-formed UTF-8, or n. */
+size_t	 pc_utf8_invalid(const char *, size_t n);
+
+/* ---- reader.c: CSV and TSV records over libcsv ------------------------ */
+
+struct pc_field {
+	const char	*s;	/* NUL-terminated */
+	size_t		 len;
+};
+
+enum pc_rowerr {
+	PC_ROW_OK,
+	PC_ROW_RAGGED,		/* field count differs from the header's */
+	PC_ROW_QUOTE,		/* stray or unterminated quote */
+	PC_ROW_UTF8,		/* not UTF-8 after decoding */
+	PC_ROW_TOOBIG		/* longer than the record limit */
+};
+
+struct pc_row {
+	struct pc_field	*f;
+	size_t		 nf;
+	unsigned long	 line;		/* physical line where it starts */
+	unsigned long	 endline;	/* physical line where it ends */
+	unsigned long	 record;	/* 1 is the header */
+	enum pc_rowerr	 err;
+	char		 why[160];	/* why err, for the reject stream */
+	size_t		 errfield;	/* field of a PC_ROW_UTF8 error */
+};
+
+struct pc_readopt {
+	int		 delim;		/* 0: tab for *.tsv, else ',' */
+	enum pc_enc	 enc;
+	unsigned	 skip;		/* lines before the header */
+	size_t		 maxrecord;	/* 0: PC_MAXRECORD */
+};
+
+#define PC_MAXRECORD	(8u << 20)
+
+struct pc_reader;
+
+/*
+ * Opens path ("-" or NULL: stdin) and reads its header.  On failure
+ * returns NULL and puts the message, with file and line, in err.
+ */
+struct pc_reader *pc_reader_open(const char *path, const struct pc_readopt *,
+	    char *err, size_t errsz);
+/* 1: a row; 0: end of input; -1: read error (message in err). */
+int	 pc_reader_next(struct pc_reader *, struct pc_row **, char *err,
+	    size_t errsz);
+void	 pc_reader_close(struct pc_reader *);
+const char *pc_reader_name(const struct pc_reader *);
+size_t	 pc_reader_ncols(const struct pc_reader *);
+const char *pc_reader_colname(const struct pc_reader *, size_t);
+/* Column index by header name, or -1. */
+long	 pc_reader_col(const struct pc_reader *, const char *);
+unsigned long pc_reader_lines(const struct pc_reader *);
+/* Delimiter from a name: ",", ";", "tab", "pipe" (and the characters). */
+int	 pc_delim_parse(const char *, int *);
+
+/* ---- writer.c: CSV and TSV output, atomic replace, locked append ------- */
+
+enum pc_outmode {
+	PC_OUT_STDOUT,		/* stdout */
+	PC_OUT_REPLACE,		/* -o: temporary file, fsync, rename */
+	PC_OUT_APPEND		/* -a: exclusive lock, header checked */
+};
+
+struct pc_writer;
+
+/*
+ * Opens the destination and, for PC_OUT_APPEND, takes its lock, checks
+ * its header against cols (refusing a different one) and writes the
+ * header only to an empty file.  Files are created mode 0600.
+ * Returns NULL with the message in err; *status is the exit status.
+ */
+struct pc_writer *pc_writer_open(const char *path, enum pc_outmode, int delim,
+	    const char *const *cols, size_t ncols, char *err, size_t errsz,
+	    int *status);
+int	 pc_writer_row(struct pc_writer *, const struct pc_field *, size_t);
+/* Like pc_writer_row for NUL-terminated strings. */
+int	 pc_writer_rowv(struct pc_writer *, const char *const *, size_t);
+/* commit != 0: flush, fsync, rename; 0: drop a temporary file. */
+int	 pc_writer_close(struct pc_writer *, int commit, char *err,
+	    size_t errsz);
+const char *pc_writer_name(const struct pc_writer *);
+/* Quote a field for delim when it needs it (RFC 4180). */
+void	 pc_csv_quote(struct pc_buf *, const char *, size_t, int delim);
+
+/* ---- date.c: calendar dates ----------------------------------------- */
+
+/* Days since 1970-01-01 (proleptic Gregorian); valid for years 1-9999. */
+long	 pc_days(int y, int m, int d);
+void	 pc_civil(long days, int *y, int *m, int *d);
+int	 pc_date_valid(int y, int m, int d);
+/*
+ * Parses s[0..n) with fmt (%d %m %Y %H %M %S and literal characters;
+ * NULL: "%Y-%m-%d") into days.  0 or -1 with the reason in why.
+ */
+int	 pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
+	    char *why, size_t whysz);
+/* "YYYY-MM-DD" into buf (11 bytes). */
+void	 pc_date_fmt(long days, char buf[11]);
+/* Today (UTC), or the day of $SOURCE_DATE_EPOCH when it is set. */
+long	 pc_today(void);
+/* Now as "YYYY-MM-DDTHH:MM:SSZ" (honours $SOURCE_DATE_EPOCH). */
+void	 pc_now_iso(char buf[21]);
+/* Whole years of age at a date. */
+int	 pc_age(long birth, long at);
+
+/* ---- field.c: field types, one validator each -------------------------- */
+
+enum pc_type {
+	PC_T_TEXT,		/* free text: no control character but TAB, LF */
+	PC_T_LINE,		/* one line of text: no control character */
+	PC_T_NAME,		/* a person's name: letters, space, ' - . */
+	PC_T_CODE,		/* an identifier: [A-Za-z0-9._/-], no space */
+	PC_T_DATE,		/* YYYY-MM-DD */
+	PC_T_DATETIME,		/* YYYY-MM-DDTHH:MM:SSZ */
+	PC_T_INS,		/* NIR or NIA with its key */
+	PC_T_SEX,		/* M or F */
+	PC_T_ICD10,		/* CIM-10 in its FR PMSI forms */
+	PC_T_ICDO_TOPO,		/* ICD-O-3 topography C00.0-C80.9 */
+	PC_T_ICDO_MORPH,	/* ICD-O-3 morphology 8000/0-9993/9 */
+	PC_T_FINESS,		/* 9 characters, Luhn key */
+	PC_T_RPPS,		/* 11 digits, Luhn key */
+	PC_T_PHONE,		/* French or international telephone number */
+	PC_T_EMAIL,		/* addr-spec */
+	PC_T_CONTACT,		/* a phone number or an e-mail address */
+	PC_T_PATHWAY_ID		/* as pc_pathway_id() makes it */
+};
+
+enum {
+	PC_CHECK_OK = 0,	/* valid; out holds the canonical form */
+	PC_CHECK_WARN = 1,	/* valid, but why says what to look at */
+	PC_CHECK_BAD = -1	/* invalid; why says why */
+};
+
+/*
+ * Checks s[0..n) as type t.  Surrounding spaces are dropped; out receives
+ * the canonical form (ICD-10 "C50.9", NIR without spaces and upper-case,
+ * ...).  why receives a message that never quotes the value of an
+ * identifying type (PC_T_INS, PC_T_NAME): pc_type_identifying().
+ */
+int	 pc_check(enum pc_type t, const char *s, size_t n, struct pc_buf *out,
+	    char *why, size_t whysz);
+int	 pc_type_identifying(enum pc_type);
+const char *pc_type_name(enum pc_type);
+
+/* The parts of a checked NIR, for the checks across fields. */
+struct pc_nir {
+	int	sex;		/* 1 2 3 4 7 8 */
+	int	yy;		/* two-digit year of birth */
+	int	mm;		/* month, or 20, 30-42, 50-99 when unknown */
+	char	dept[3];	/* "75", "2A", "97" ... */
+};
+int	 pc_nir_parse(const char *canon, struct pc_nir *);
+/* The key of 13 characters (2A -> 19, 2B -> 18), or -1. */
+int	 pc_nir_key(const char *s13);
+/* Luhn over n digits: 1 if the last digit is the key. */
+int	 pc_luhn_ok(const char *digits, size_t n);
+
+/* ---- schema.c: the three record tables ------------------------------- */
+
+enum {
+	PC_COL_REQUIRED = 1,	/* must be present and non-empty */
+	PC_COL_DERIVED = 2,	/* computed by the tool, never read */
+	PC_COL_DATE = 4,	/* converted by the map's date formats */
+	PC_COL_PERSONAL = 8	/* identifies a person: never shown */
+};
+
+struct pc_column {
+	const char	*name;
+	enum pc_type	 type;
+	unsigned	 flags;
+};
+
+struct pc_table {
+	const char		*name;
+	const struct pc_column	*cols;
+	size_t			 ncols;
+};
+
+extern const struct pc_table pc_pathway_table;
+extern const struct pc_table pc_rcp_table;
+extern const struct pc_table pc_event_table;
+
+long	 pc_table_col(const struct pc_table *, const char *);
+const char **pc_table_names(const struct pc_table *);
+
+/* ---- map.c: import maps (parcours(5)) --------------------------------- */
+
+struct pc_map;
+
+/* NULL with "file:line: message" in err. */
+struct pc_map *pc_map_load(const char *path, const struct pc_table *,
+	    char *err, size_t errsz);
+void	 pc_map_free(struct pc_map *);
+/* Directives the map set, for pc_readopt; 0/-1 when it did not. */
+int	 pc_map_delim(const struct pc_map *);
+int	 pc_map_enc(const struct pc_map *, enum pc_enc *);
+unsigned pc_map_skip(const struct pc_map *);
+/* The source header of a table column, or NULL. */
+const char *pc_map_source(const struct pc_map *, size_t col);
+/* A constant from a "set" directive, or NULL. */
+const char *pc_map_constant(const struct pc_map *, size_t col);
+/*
+ * Applies the rewrites of a column to v in place, then, for a date
+ * column, its date formats: v becomes YYYY-MM-DD.  0, or -1 with why.
+ */
+int	 pc_map_value(const struct pc_map *, size_t col, struct pc_buf *v,
+	    char *why, size_t whysz);
+
+/* ---- ident.c: the site key and derived identifiers --------------------- */
+
+struct pc_key {
+	unsigned char	k[32];
+	char		fpr[5];		/* 4 hex digits, shown in ids */
+};
+
+/*
+ * Loads the site key from path, or from $PARCOURS_KEY when path is NULL.
+ * The file holds at least 32 bytes of secret; the key is their BLAKE2b
+ * digest.  -1 with the message in err.
+ */
+int	 pc_key_load(const char *path, struct pc_key *, char *err,
+	    size_t errsz);
+/*
+ * pathway_id: "ffff-" and 20 hex digits of a keyed BLAKE2b over the
+ * canonical INS, the ICD-10 category and the diagnosis date.  Without the
+ * key nobody can go back from the id to the NIR, even by enumeration.
+ */
+void	 pc_pathway_id(const struct pc_key *, const char *ins,
+	    const char *icd10, const char *diagnosis_date, char out[26]);
+
+/* ---- idset.c: a set of identifiers (open addressing) ------------------- */
+
+struct pc_idset;
+
+struct pc_idset *pc_idset_new(void);
+/* 1 if added, 0 if it was there. */
+int	 pc_idset_add(struct pc_idset *, const char *, size_t);
+int	 pc_idset_has(const struct pc_idset *, const char *, size_t);
+size_t	 pc_idset_count(const struct pc_idset *);
+void	 pc_idset_free(struct pc_idset *);
+
+#endif /* PARCOURS_H */

@@ -1,0 +1,556 @@
+/*
+ * reader.c - CSV and TSV records over libcsv.
+ *
+ * libcsv parses bytes but gives no positions, keeps a BOM as data, trims
+ * blanks, and cannot be stopped from a callback.  So the input is fed one
+ * physical line at a time: libcsv's public parser state tells, at the start
+ * of each line, whether a record begins there, which gives every record its
+ * physical line even when quoted fields hold line breaks.  Blank lines
+ * between records make no row (libcsv drops them); they still count as
+ * lines.  Only LF ends a line; a CR just before it is dropped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "parcours.h"
+
+#define CHUNK		(256u << 10)
+
+struct pc_reader {
+	char		*name;
+	int		 fd;
+	struct pc_readopt opt;
+	struct pc_decoder dec;
+	struct csv_parser p;
+
+	unsigned char	*ibuf;		/* raw input */
+	size_t		 ilen, ipos;
+	int		 eof;
+	int		 atstart;	/* at the start of a physical line */
+	int		 skipping;	/* dropping the rest of a broken line */
+	unsigned long	 lineno;
+	unsigned long	 recno;
+	struct pc_buf	 dline;		/* a decoded segment */
+
+	/* The record being assembled. */
+	struct pc_buf	 fbuf;		/* fields, each NUL-terminated */
+	size_t		*foff;
+	size_t		 nf, fcap;
+	struct pc_buf	 raw;		/* its text, for the reject stream */
+	unsigned long	 start;
+	int		 done;
+	enum pc_rowerr	 err;
+	char		 why[160];
+
+	char		**cols;
+	size_t		 ncols;
+	struct pc_row	 row;
+	struct pc_field	*fields;
+	size_t		 fieldcap;
+};
+
+static int
+nospace(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static int
+isterm(unsigned char c)
+{
+	return c == '\n';
+}
+
+static void
+onfield(void *s, size_t len, void *arg)
+{
+	struct pc_reader *r = arg;
+
+	if (r->err == PC_ROW_TOOBIG)
+		return;
+	if (r->nf == r->fcap) {
+		r->fcap = r->fcap ? r->fcap * 2 : 32;
+		r->foff = pc_xreallocarray(r->foff, r->fcap, sizeof *r->foff);
+	}
+	r->foff[r->nf++] = r->fbuf.len;
+	pc_buf_add(&r->fbuf, s ? s : "", s ? len : 0);
+	pc_buf_addc(&r->fbuf, '\0');
+}
+
+static void
+onrow(int c, void *arg)
+{
+	(void)c;
+	((struct pc_reader *)arg)->done = 1;
+}
+
+static void
+parser_reset(struct pc_reader *r)
+{
+	r->p.pstate = 0;
+	r->p.quoted = 0;
+	r->p.spaces = 0;
+	r->p.entry_pos = 0;
+	r->p.status = 0;
+}
+
+static void
+record_begin(struct pc_reader *r)
+{
+	r->nf = 0;
+	pc_buf_clear(&r->fbuf);
+	pc_buf_clear(&r->raw);
+	r->start = r->lineno;
+	r->err = PC_ROW_OK;
+	r->why[0] = '\0';
+	r->done = 0;
+}
+
+int
+pc_delim_parse(const char *s, int *d)
+{
+	if (strcmp(s, ",") == 0 || strcmp(s, "comma") == 0)
+		*d = ',';
+	else if (strcmp(s, ";") == 0 || strcmp(s, "semicolon") == 0)
+		*d = ';';
+	else if (strcmp(s, "tab") == 0 || strcmp(s, "\t") == 0)
+		*d = '\t';
+	else if (strcmp(s, "pipe") == 0 || strcmp(s, "|") == 0)
+		*d = '|';
+	else
+		return -1;
+	return 0;
+}
+
+static int
+fill(struct pc_reader *r, char *err, size_t errsz)
+{
+	ssize_t n;
+
+	if (r->ipos > 0) {
+		memmove(r->ibuf, r->ibuf + r->ipos, r->ilen - r->ipos);
+		r->ilen -= r->ipos;
+		r->ipos = 0;
+	}
+	while (!r->eof && r->ilen < CHUNK) {
+		n = read(r->fd, r->ibuf + r->ilen, CHUNK - r->ilen);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errsz, "%s: %s", r->name, strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			r->eof = 1;
+		r->ilen += (size_t)n;
+		if (n > 0)
+			break;
+	}
+	return 0;
+}
+
+/* Feeds s[0..n) to libcsv; a strict error breaks the record. */
+static void
+feed(struct pc_reader *r, const char *s, size_t n)
+{
+	size_t used;
+
+	if (r->skipping)
+		return;
+	if (r->err != PC_ROW_TOOBIG)
+		pc_buf_add(&r->raw, s, n);
+	used = csv_parse(&r->p, s, n, onfield, onrow, r);
+	if (used < n) {
+		if (r->err == PC_ROW_OK) {
+			r->err = PC_ROW_QUOTE;
+			snprintf(r->why, sizeof r->why,
+			    "stray quote on line %lu (a quote inside an "
+			    "unquoted field, or text after a closing quote)",
+			    r->lineno);
+		}
+		parser_reset(r);
+		r->skipping = 1;
+		return;
+	}
+	/* Bound memory: a record past the limit is dropped as it streams. */
+	if (r->fbuf.len + r->p.entry_pos > r->opt.maxrecord) {
+		if (r->err != PC_ROW_TOOBIG) {
+			r->err = PC_ROW_TOOBIG;
+			snprintf(r->why, sizeof r->why,
+			    "record longer than %zu bytes (not kept)",
+			    r->opt.maxrecord);
+			pc_buf_free(&r->raw);
+			pc_buf_free(&r->fbuf);
+			r->nf = 0;
+		}
+		r->p.entry_pos = 0;
+	}
+}
+
+static void
+feed_decoded(struct pc_reader *r, const char *s, size_t n)
+{
+	if (r->dec.enc == PC_ENC_UTF8) {
+		feed(r, s, n);
+		return;
+	}
+	pc_buf_clear(&r->dline);
+	pc_decode(&r->dec, s, n, &r->dline);
+	feed(r, r->dline.s, r->dline.len);
+}
+
+/*
+ * Reads until a record is complete.  1: a record (maybe broken, see
+ * r->err); 0: end of input; -1: read error.
+ */
+static int
+next_record(struct pc_reader *r, char *err, size_t errsz)
+{
+	for (;;) {
+		unsigned char *s, *nl;
+		size_t n;
+		int line_ends;
+
+		if (r->ipos == r->ilen || (!r->eof &&
+		    memchr(r->ibuf + r->ipos, '\n', r->ilen - r->ipos) == NULL &&
+		    r->ilen - r->ipos < CHUNK / 2)) {
+			if (fill(r, err, errsz) == -1)
+				return -1;
+		}
+		if (r->ipos == r->ilen && r->eof)
+			break;
+		if (r->atstart) {
+			r->lineno++;
+			r->atstart = 0;
+			r->skipping = 0;
+			if (r->p.pstate == 0)
+				record_begin(r);
+		}
+		s = r->ibuf + r->ipos;
+		n = r->ilen - r->ipos;
+		if ((nl = memchr(s, '\n', n)) != NULL) {
+			n = (size_t)(nl - s) + 1;
+			line_ends = 1;
+		} else
+			line_ends = 0;
+		r->ipos += n;
+		if (line_ends) {
+			r->atstart = 1;
+			if (n >= 2 && s[n - 2] == '\r') {
+				feed_decoded(r, (const char *)s, n - 2);
+				feed(r, "\n", 1);
+			} else
+				feed_decoded(r, (const char *)s, n);
+			if (r->done || (r->skipping && r->p.pstate == 0))
+				return 1;
+			continue;
+		}
+		/* A CR at the end of a chunk may be the first half of CRLF. */
+		if (!r->eof && s[n - 1] == '\r') {
+			r->ipos--;
+			n--;
+			if (fill(r, err, errsz) == -1)
+				return -1;
+		}
+		feed_decoded(r, (const char *)s, n);
+	}
+	/* End of input. */
+	if (r->skipping) {
+		r->skipping = 0;
+		return 1;
+	}
+	if (r->p.pstate == 0)
+		return 0;
+	if (r->p.pstate == 2 && r->p.quoted) {
+		if (r->err == PC_ROW_OK) {
+			r->err = PC_ROW_QUOTE;
+			snprintf(r->why, sizeof r->why,
+			    "unterminated quoted field (opened on line %lu, "
+			    "runs to the end of the input)", r->start);
+		}
+		parser_reset(r);
+		return 1;
+	}
+	csv_fini(&r->p, onfield, onrow, r);
+	return 1;
+}
+
+static int
+check_bom(struct pc_reader *r, char *err, size_t errsz)
+{
+	while (r->ilen < 3 && !r->eof)
+		if (fill(r, err, errsz) == -1)
+			return -1;
+	if (r->ilen >= 3 && memcmp(r->ibuf, "\xef\xbb\xbf", 3) == 0) {
+		if (r->dec.enc != PC_ENC_UTF8) {
+			snprintf(err, errsz, "%s:1: starts with a UTF-8 "
+			    "byte-order mark but the encoding is %s (try -e "
+			    "utf-8)", r->name, pc_enc_name(r->dec.enc));
+			return -1;
+		}
+		r->ipos = 3;
+	}
+	return 0;
+}
+
+static int
+skip_lines(struct pc_reader *r, char *err, size_t errsz)
+{
+	unsigned left = r->opt.skip;
+
+	while (left > 0) {
+		unsigned char *nl;
+
+		if (r->ipos == r->ilen) {
+			if (r->eof)
+				break;
+			if (fill(r, err, errsz) == -1)
+				return -1;
+			continue;
+		}
+		nl = memchr(r->ibuf + r->ipos, '\n', r->ilen - r->ipos);
+		if (nl == NULL) {
+			r->ipos = r->ilen;
+			continue;
+		}
+		r->ipos = (size_t)(nl - r->ibuf) + 1;
+		r->lineno++;
+		left--;
+	}
+	return 0;
+}
+
+static void
+make_row(struct pc_reader *r)
+{
+	size_t i;
+
+	if (r->nf > r->fieldcap) {
+		r->fieldcap = r->nf;
+		r->fields = pc_xreallocarray(r->fields, r->fieldcap,
+		    sizeof *r->fields);
+	}
+	for (i = 0; i < r->nf; i++) {
+		r->fields[i].s = r->fbuf.s + r->foff[i];
+		r->fields[i].len = (i + 1 < r->nf ? r->foff[i + 1] :
+		    r->fbuf.len) - r->foff[i] - 1;
+	}
+	r->row.f = r->fields;
+	r->row.nf = r->nf;
+	r->row.line = r->start;
+	r->row.endline = r->lineno;
+	r->row.record = ++r->recno;
+	r->row.err = r->err;
+	r->row.errfield = 0;
+	memcpy(r->row.why, r->why, sizeof r->why);
+}
+
+/* A broken record keeps its raw text as its one field. */
+static void
+make_broken_row(struct pc_reader *r)
+{
+	r->nf = 0;
+	pc_buf_clear(&r->fbuf);
+	onfield(r->raw.s, r->raw.len, r);
+	make_row(r);
+}
+
+static void
+check_utf8(struct pc_reader *r)
+{
+	size_t i, bad;
+
+	if (r->dec.enc != PC_ENC_UTF8)
+		return;	/* a table's images are UTF-8 by construction */
+	for (i = 0; i < r->row.nf; i++) {
+		bad = pc_utf8_invalid(r->row.f[i].s, r->row.f[i].len);
+		if (bad == r->row.f[i].len)
+			continue;
+		r->row.err = PC_ROW_UTF8;
+		r->row.errfield = i;
+		snprintf(r->row.why, sizeof r->row.why,
+		    "invalid UTF-8 (byte 0x%02X at byte %zu of the field)",
+		    (unsigned char)r->row.f[i].s[bad], bad + 1);
+		return;
+	}
+}
+
+struct pc_reader *
+pc_reader_open(const char *path, const struct pc_readopt *opt, char *err,
+    size_t errsz)
+{
+	struct pc_reader *r;
+	size_t i, j, len;
+	int rc;
+
+	r = pc_xcalloc(1, sizeof *r);
+	r->opt = *opt;
+	if (r->opt.maxrecord == 0)
+		r->opt.maxrecord = PC_MAXRECORD;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		r->name = pc_xstrdup("stdin");
+		r->fd = STDIN_FILENO;
+	} else {
+		r->name = pc_xstrdup(path);
+		if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+	}
+	if (r->opt.delim == 0) {
+		len = path ? strlen(path) : 0;
+		r->opt.delim = len > 4 && strcmp(path + len - 4, ".tsv") == 0 ?
+		    '\t' : ',';
+	}
+	if (pc_decoder_init(&r->dec, opt->enc) == -1) {
+		snprintf(err, errsz, "iconv: %s: %s", pc_enc_name(opt->enc),
+		    strerror(errno));
+		goto fail;
+	}
+	csv_init(&r->p, CSV_STRICT | CSV_APPEND_NULL);
+	csv_set_delim(&r->p, (unsigned char)r->opt.delim);
+	csv_set_space_func(&r->p, nospace);
+	csv_set_term_func(&r->p, isterm);
+	csv_set_blk_size(&r->p, 64u << 10);
+	r->ibuf = pc_xmalloc(CHUNK);
+	r->atstart = 1;
+
+	if (check_bom(r, err, errsz) == -1 || skip_lines(r, err, errsz) == -1)
+		goto fail;
+	if ((rc = next_record(r, err, errsz)) == -1)
+		goto fail;
+	if (rc == 0) {
+		snprintf(err, errsz, "%s: empty input, no header line",
+		    r->name);
+		goto fail;
+	}
+	if (r->err != PC_ROW_OK) {
+		snprintf(err, errsz, "%s:%lu: header: %s", r->name, r->start,
+		    r->why);
+		goto fail;
+	}
+	make_row(r);
+	check_utf8(r);
+	if (r->row.err != PC_ROW_OK) {
+		snprintf(err, errsz, "%s:%lu: header: column %zu: %s", r->name,
+		    r->row.line, r->row.errfield + 1, r->row.why);
+		goto fail;
+	}
+	r->ncols = r->row.nf;
+	r->cols = pc_xcalloc(r->ncols, sizeof *r->cols);
+	for (i = 0; i < r->ncols; i++) {
+		r->cols[i] = pc_xstrdup(r->row.f[i].s);
+		if (strchr(r->cols[i], '\r') != NULL) {
+			snprintf(err, errsz, "%s:%lu: header: bare CR in a "
+			    "column name (line ends of CR alone are not "
+			    "supported)", r->name, r->row.line);
+			goto fail;
+		}
+		for (j = 0; j < i; j++) {
+			struct pc_buf b = { 0 };
+
+			if (r->cols[i][0] == '\0' ||
+			    strcmp(r->cols[i], r->cols[j]) != 0)
+				continue;
+			pc_vis(&b, r->cols[i], strlen(r->cols[i]), 64);
+			snprintf(err, errsz, "%s:%lu: header: column %s "
+			    "appears twice (columns %zu and %zu)", r->name,
+			    r->row.line, b.s, j + 1, i + 1);
+			pc_buf_free(&b);
+			goto fail;
+		}
+	}
+	return r;
+fail:
+	pc_reader_close(r);
+	return NULL;
+}
+
+int
+pc_reader_next(struct pc_reader *r, struct pc_row **rowp, char *err,
+    size_t errsz)
+{
+	int rc;
+
+	if ((rc = next_record(r, err, errsz)) <= 0)
+		return rc;
+	if (r->err == PC_ROW_QUOTE)
+		make_broken_row(r);
+	else {
+		make_row(r);
+		if (r->err == PC_ROW_OK && r->row.nf != r->ncols) {
+			r->row.err = PC_ROW_RAGGED;
+			snprintf(r->row.why, sizeof r->row.why,
+			    "row has %zu field%s, the header has %zu",
+			    r->row.nf, r->row.nf == 1 ? "" : "s", r->ncols);
+		}
+		if (r->row.err == PC_ROW_OK)
+			check_utf8(r);
+	}
+	*rowp = &r->row;
+	return 1;
+}
+
+void
+pc_reader_close(struct pc_reader *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	if (r->fd > STDIN_FILENO)
+		close(r->fd);
+	csv_free(&r->p);
+	for (i = 0; i < r->ncols; i++)
+		free(r->cols[i]);
+	free(r->cols);
+	free(r->ibuf);
+	free(r->foff);
+	free(r->fields);
+	free(r->name);
+	pc_buf_free(&r->dline);
+	pc_buf_free(&r->fbuf);
+	pc_buf_free(&r->raw);
+	free(r);
+}
+
+const char *
+pc_reader_name(const struct pc_reader *r)
+{
+	return r->name;
+}
+
+size_t
+pc_reader_ncols(const struct pc_reader *r)
+{
+	return r->ncols;
+}
+
+const char *
+pc_reader_colname(const struct pc_reader *r, size_t i)
+{
+	return i < r->ncols ? r->cols[i] : NULL;
+}
+
+long
+pc_reader_col(const struct pc_reader *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncols; i++)
+		if (strcmp(r->cols[i], name) == 0)
+			return (long)i;
+	return -1;
+}
+
+unsigned long
+pc_reader_lines(const struct pc_reader *r)
+{
+	return r->lineno;
+}

@@ -1,0 +1,362 @@
+/*
+ * writer.c - CSV and TSV output that cannot half-happen.
+ *
+ * -o writes a temporary file beside the destination and renames it only
+ * once everything is on disk, so a full disk or a kill leaves the old file
+ * whole.  -a appends under flock(2), so concurrent writers serialise whole
+ * runs and never interleave rows.  Everything goes through one buffer and
+ * write(2), so every error, EPIPE and ENOSPC included, is seen.
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parcours.h"
+
+#define WBUF	(256u << 10)
+
+struct pc_writer {
+	char		*path;		/* destination, or "stdout" */
+	char		*tmp;		/* -o: the temporary file */
+	enum pc_outmode	 mode;
+	int		 fd;
+	int		 delim;
+	int		 failed;
+	int		 err;		/* errno of the first failure */
+	struct pc_buf	 out;
+	struct pc_buf	 line;
+};
+
+void
+pc_csv_quote(struct pc_buf *b, const char *s, size_t n, int delim)
+{
+	size_t i;
+	int need = 0;
+
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == delim || c == '"' || c == '\n' || c == '\r') {
+			need = 1;
+			break;
+		}
+	}
+	if (!need) {
+		pc_buf_add(b, s, n);
+		return;
+	}
+	pc_buf_addc(b, '"');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			pc_buf_addc(b, '"');
+		pc_buf_addc(b, s[i]);
+	}
+	pc_buf_addc(b, '"');
+}
+
+static int
+writeall(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+flush(struct pc_writer *w)
+{
+	if (w->failed)
+		return -1;
+	if (w->out.len > 0 && writeall(w->fd, w->out.s, w->out.len) == -1) {
+		w->failed = 1;
+		w->err = errno;
+		return -1;
+	}
+	pc_buf_clear(&w->out);
+	return 0;
+}
+
+static void
+format_row(struct pc_buf *b, const struct pc_field *f, size_t n, int delim)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			pc_buf_addc(b, delim);
+		pc_csv_quote(b, f[i].s, f[i].len, delim);
+	}
+	pc_buf_addc(b, '\n');
+}
+
+static void
+format_header(struct pc_buf *b, const char *const *cols, size_t n, int delim)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			pc_buf_addc(b, delim);
+		pc_csv_quote(b, cols[i], strlen(cols[i]), delim);
+	}
+	pc_buf_addc(b, '\n');
+}
+
+/*
+ * An -a destination must begin with our header and end with a newline: a
+ * different header would mix tables, a cut last line would glue our first
+ * row to a torn one.
+ */
+static int
+check_append(struct pc_writer *w, const struct pc_buf *hdr, char *err,
+    size_t errsz, int *status)
+{
+	struct stat st;
+	char *got, last;
+	ssize_t n;
+	size_t want = hdr->len;
+
+	if (fstat(w->fd, &st) == -1)
+		goto ioerr;
+	if (!S_ISREG(st.st_mode)) {
+		if (st.st_size == 0)
+			return 1;	/* a pipe or a device: just append */
+	}
+	if (st.st_size == 0)
+		return 1;
+	got = pc_xmalloc(want + 1);
+	n = pread(w->fd, got, want, 0);
+	if (n == -1) {
+		free(got);
+		goto ioerr;
+	}
+	if ((size_t)n != want || memcmp(got, hdr->s, want) != 0) {
+		struct pc_buf b = { 0 };
+		char *nl;
+
+		got[n] = '\0';
+		if ((nl = memchr(got, '\n', (size_t)n)) != NULL)
+			*nl = '\0';
+		pc_vis(&b, got, strlen(got), 120);
+		snprintf(err, errsz, "%s: its header differs from the one "
+		    "this tool writes (%s): refusing to append", w->path, b.s);
+		pc_buf_free(&b);
+		free(got);
+		*status = PC_EXIT_USAGE;
+		return -1;
+	}
+	free(got);
+	if (pread(w->fd, &last, 1, st.st_size - 1) != 1)
+		goto ioerr;
+	if (last != '\n') {
+		snprintf(err, errsz, "%s: does not end with a newline (a "
+		    "write was cut short?): refusing to append", w->path);
+		*status = PC_EXIT_IO;
+		return -1;
+	}
+	return 0;
+ioerr:
+	snprintf(err, errsz, "%s: %s", w->path, strerror(errno));
+	*status = PC_EXIT_IO;
+	return -1;
+}
+
+struct pc_writer *
+pc_writer_open(const char *path, enum pc_outmode mode, int delim,
+    const char *const *cols, size_t ncols, char *err, size_t errsz,
+    int *status)
+{
+	struct pc_writer *w;
+	struct pc_buf hdr = { 0 };
+	char *dir, *base, *dcopy, *bcopy;
+	int rc;
+
+	w = pc_xcalloc(1, sizeof *w);
+	w->mode = mode;
+	w->delim = delim;
+	w->fd = -1;
+	format_header(&hdr, cols, ncols, delim);
+	*status = PC_EXIT_IO;
+
+	switch (mode) {
+	case PC_OUT_STDOUT:
+		w->path = pc_xstrdup("stdout");
+		w->fd = STDOUT_FILENO;
+		break;
+	case PC_OUT_REPLACE:
+		w->path = pc_xstrdup(path);
+		dcopy = pc_xstrdup(path);
+		bcopy = pc_xstrdup(path);
+		dir = dirname(dcopy);
+		base = basename(bcopy);
+		if (asprintf(&w->tmp, "%s/.%s.XXXXXX", dir, base) == -1)
+			w->tmp = NULL;
+		free(dcopy);
+		free(bcopy);
+		if (w->tmp == NULL) {
+			snprintf(err, errsz, "%s: out of memory", path);
+			goto fail;
+		}
+		/* mkstemp(3) creates the file 0600: health data stays ours. */
+		if ((w->fd = mkostemp(w->tmp, O_CLOEXEC)) == -1) {
+			snprintf(err, errsz, "%s: %s", w->tmp, strerror(errno));
+			free(w->tmp);
+			w->tmp = NULL;
+			goto fail;
+		}
+		break;
+	case PC_OUT_APPEND:
+		w->path = pc_xstrdup(path);
+		w->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+		    0600);
+		if (w->fd == -1) {
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (flock(w->fd, LOCK_EX) == -1) {
+			snprintf(err, errsz, "%s: lock: %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		/* O_WRONLY does not allow pread: reopen to read the head. */
+		{
+			int rfd = open(path, O_RDONLY | O_CLOEXEC);
+			int wfd = w->fd;
+
+			if (rfd == -1) {
+				snprintf(err, errsz, "%s: %s", path,
+				    strerror(errno));
+				goto fail;
+			}
+			w->fd = rfd;
+			rc = check_append(w, &hdr, err, errsz, status);
+			w->fd = wfd;
+			close(rfd);
+		}
+		if (rc == -1)
+			goto fail;
+		if (rc == 0) {
+			pc_buf_free(&hdr);
+			return w;
+		}
+		break;
+	}
+	pc_buf_add(&w->out, hdr.s, hdr.len);
+	pc_buf_free(&hdr);
+	return w;
+fail:
+	pc_buf_free(&hdr);
+	if (w->tmp) {
+		unlink(w->tmp);
+		free(w->tmp);
+	}
+	if (w->fd > STDOUT_FILENO)
+		close(w->fd);
+	free(w->path);
+	free(w);
+	return NULL;
+}
+
+int
+pc_writer_row(struct pc_writer *w, const struct pc_field *f, size_t n)
+{
+	format_row(&w->out, f, n, w->delim);
+	if (w->out.len >= WBUF)
+		return flush(w);
+	return w->failed ? -1 : 0;
+}
+
+int
+pc_writer_rowv(struct pc_writer *w, const char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			pc_buf_addc(&w->out, w->delim);
+		pc_csv_quote(&w->out, v[i], strlen(v[i]), w->delim);
+	}
+	pc_buf_addc(&w->out, '\n');
+	if (w->out.len >= WBUF)
+		return flush(w);
+	return w->failed ? -1 : 0;
+}
+
+static int
+fsync_dir(const char *path)
+{
+	char *copy = pc_xstrdup(path);
+	int fd, rc = 0;
+
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
+int
+pc_writer_close(struct pc_writer *w, int commit, char *err, size_t errsz)
+{
+	int rc = 0;
+
+	if (commit)
+		flush(w);
+	if (commit && !w->failed && w->mode != PC_OUT_STDOUT &&
+	    fsync(w->fd) == -1 && errno != EINVAL && errno != EROFS) {
+		w->failed = 1;
+		w->err = errno;
+	}
+	if (w->fd > STDOUT_FILENO && close(w->fd) == -1 && !w->failed) {
+		w->failed = 1;
+		w->err = errno;
+	}
+	if (w->mode == PC_OUT_REPLACE) {
+		if (commit && !w->failed && rename(w->tmp, w->path) == -1) {
+			w->failed = 1;
+			w->err = errno;
+		}
+		if (!commit || w->failed)
+			unlink(w->tmp);
+		else
+			fsync_dir(w->path);
+	}
+	if (commit && w->failed) {
+		if (w->err == EPIPE && w->mode == PC_OUT_STDOUT)
+			rc = 1;	/* the reader went away: end quietly */
+		else {
+			snprintf(err, errsz, "%s: write error: %s", w->path,
+			    strerror(w->err));
+			rc = -1;
+		}
+	}
+	pc_buf_free(&w->out);
+	pc_buf_free(&w->line);
+	free(w->tmp);
+	free(w->path);
+	free(w);
+	return rc;
+}
+
+const char *
+pc_writer_name(const struct pc_writer *w)
+{
+	return w->path;
+}
