@@ -2,6 +2,8 @@
  * pathway-new - create pathway records, from a hospital export or from
  * field=value operands (pathway-new(1)).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -115,6 +117,7 @@ load_known(struct run *r, const char *path)
 	struct pc_readopt ro = { 0 };
 	struct pc_reader *rd;
 	struct pc_row *row;
+	struct stat st;
 	char err[ERRSZ];
 	long col;
 	int rc;
@@ -123,9 +126,11 @@ load_known(struct run *r, const char *path)
 	if (path == NULL)
 		return;
 	ro.enc = PC_ENC_UTF8;
+	/* Missing, or just created empty by -a: no pathway yet. */
+	if (stat(path, &st) == -1 ? errno == ENOENT : st.st_size == 0 &&
+	    S_ISREG(st.st_mode))
+		return;
 	if ((rd = pc_reader_open(path, &ro, err, sizeof err)) == NULL) {
-		if (access(path, F_OK) == -1 && errno == ENOENT)
-			return;	/* no pathway yet */
 		pc_warnx("%s", err);
 		exit(PC_EXIT_REJECT);
 	}

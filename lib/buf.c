@@ -95,8 +95,8 @@ void
 pc_buf_clear(struct pc_buf *b)
 {
 	b->len = 0;
-	if (b->cap)
-		b->s[0] = '\0';
+	pc_buf_reserve(b, 0);	/* b->s is a string from here on */
+	b->s[0] = '\0';
 }
 
 void
