@@ -28,7 +28,7 @@ struct run {
 	int		 verbose;
 	long		 today;
 	char		 now[21];
-	unsigned long	 nread, nwritten, nskipped, nrejected;
+	unsigned long	 nread, nwritten, nskipped, nrejected, ncorrected;
 	int		 status;
 	struct pc_buf	 val;
 	struct pc_buf	 canon[32];
@@ -110,7 +110,23 @@ raise_status(struct run *r, int s)
 		r->status = s;
 }
 
-/* Loads the ids of -P; refuses ids made with another site key. */
+/* The digest of a row's given (not derived) values, in table order. */
+static void
+content_digest(const char *const *vals, unsigned char d[PC_DIGEST])
+{
+	const char *v[32];
+	size_t c, n = 0;
+
+	for (c = 0; c < T->ncols; c++)
+		if (!(T->cols[c].flags & PC_COL_DERIVED))
+			v[n++] = vals[c];
+	pc_row_digest(v, n, d);
+}
+
+/*
+ * Loads the ids of -P with a digest of each one's latest row; refuses ids
+ * made with another site key.
+ */
 static void
 load_known(struct run *r, const char *path)
 {
@@ -119,7 +135,10 @@ load_known(struct run *r, const char *path)
 	struct pc_row *row;
 	struct stat st;
 	char err[ERRSZ];
-	long col;
+	const char *vals[32];
+	unsigned char d[PC_DIGEST];
+	long col, pcol[32];
+	size_t c;
 	int rc;
 
 	r->known = pc_idset_new();
@@ -134,6 +153,8 @@ load_known(struct run *r, const char *path)
 		pc_warnx("%s", err);
 		exit(PC_EXIT_REJECT);
 	}
+	for (c = 0; c < T->ncols; c++)
+		pcol[c] = pc_reader_col(rd, T->cols[c].name);
 	if ((col = pc_reader_col(rd, "pathway_id")) == -1) {
 		pc_warnx("%s:1: header: no pathway_id column (is it a "
 		    "pathway table?)", path);
@@ -157,7 +178,10 @@ load_known(struct run *r, const char *path)
 			    b.s, r->key.fpr);
 			exit(PC_EXIT_USAGE);
 		}
-		pc_idset_add(r->known, f->s, f->len);
+		for (c = 0; c < T->ncols; c++)
+			vals[c] = pcol[c] >= 0 ? row->f[pcol[c]].s : "";
+		content_digest(vals, d);
+		pc_idset_put(r->known, f->s, f->len, d);
 	}
 	if (rc == -1) {
 		pc_warnx("%s", err);
@@ -365,6 +389,7 @@ process(struct run *r, const struct binding *b, const char *file,
 	char why[256], id[26];
 	size_t c;
 	const char *vals[32];
+	unsigned char d[PC_DIGEST];
 
 	pc_buf_clear(&r->reasons);
 	for (c = 0; c < T->ncols; c++) {
@@ -427,12 +452,17 @@ process(struct run *r, const struct binding *b, const char *file,
 	pc_pathway_id(&r->key, r->canon[pc_table_col(T, "ins")].s,
 	    r->canon[pc_table_col(T, "icd10")].s,
 	    r->canon[pc_table_col(T, "diagnosis_date")].s, id);
-	if (!pc_idset_add(r->known, id, strlen(id))) {
-		r->nskipped++;
-		return;
-	}
 	for (c = 0; c < T->ncols; c++)
 		vals[c] = r->canon[c].s ? r->canon[c].s : "";
+	content_digest(vals, d);
+	switch (pc_idset_put(r->known, id, strlen(id), d)) {
+	case 0:
+		r->nskipped++;	/* known as it is: a repeat */
+		return;
+	case 2:
+		r->ncorrected++;	/* known otherwise: the latest row wins */
+		break;
+	}
 	vals[pc_table_col(T, "pathway_id")] = id;
 	vals[pc_table_col(T, "recorded_at")] = r->now;
 	if (pc_writer_rowv(r->out, vals, T->ncols) == -1) {
@@ -738,9 +768,15 @@ main(int argc, char *argv[])
 		pc_warnx("%s", err);
 		raise_status(&r, PC_EXIT_IO);
 	}
-	if (r.verbose || r.nrejected > 0)
-		pc_warnx("%lu read, %lu written, %lu skipped, %lu rejected",
-		    r.nread, r.nwritten, r.nskipped, r.nrejected);
+	if (r.verbose || r.nrejected > 0) {
+		char corr[64] = "";
+
+		if (r.ncorrected > 0)
+			snprintf(corr, sizeof corr, " (%lu correction%s)",
+			    r.ncorrected, r.ncorrected == 1 ? "" : "s");
+		pc_warnx("%lu read, %lu written%s, %lu skipped, %lu rejected",
+		    r.nread, r.nwritten, corr, r.nskipped, r.nrejected);
+	}
 	if (rc == 1)
 		return r.status;	/* stdout closed by the reader */
 	for (i = 0; i < 32; i++)

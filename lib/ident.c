@@ -113,3 +113,18 @@ pc_pathway_id(const struct pc_key *key, const char *ins, const char *icd10,
 	out[4] = '-';
 	hex(h, sizeof h, out + 5);
 }
+
+void
+pc_row_digest(const char *const *v, size_t n, unsigned char out[PC_DIGEST])
+{
+	crypto_generichash_state st;
+	size_t i;
+
+	crypto_generichash_init(&st, NULL, 0, PC_DIGEST);
+	for (i = 0; i < n; i++) {
+		crypto_generichash_update(&st, (const unsigned char *)v[i],
+		    strlen(v[i]));
+		crypto_generichash_update(&st, (const unsigned char *)"\x1f", 1);
+	}
+	crypto_generichash_final(&st, out, PC_DIGEST);
+}

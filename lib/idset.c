@@ -1,11 +1,20 @@
-/* idset.c - a set of short identifiers: open addressing, linear probing */
+/*
+ * idset.c - identifiers with a digest of their latest content: open
+ * addressing, linear probing.  The digest tells a repeat (same content,
+ * skipped) from a correction (new content, written as a new row).
+ */
 #include <stdlib.h>
 #include <string.h>
 
 #include "parcours.h"
 
+struct entry {
+	char		*id;
+	unsigned char	 digest[PC_DIGEST];
+};
+
 struct pc_idset {
-	char	**slot;
+	struct entry	*slot;
 	size_t	  cap;		/* a power of two */
 	size_t	  count;
 };
@@ -38,8 +47,8 @@ find(const struct pc_idset *s, const char *id, size_t n)
 {
 	size_t i = hash(id, n) & (s->cap - 1);
 
-	while (s->slot[i] != NULL &&
-	    (strncmp(s->slot[i], id, n) != 0 || s->slot[i][n] != '\0'))
+	while (s->slot[i].id != NULL && (strncmp(s->slot[i].id, id, n) != 0 ||
+	    s->slot[i].id[n] != '\0'))
 		i = (i + 1) & (s->cap - 1);
 	return i;
 }
@@ -47,32 +56,41 @@ find(const struct pc_idset *s, const char *id, size_t n)
 static void
 grow(struct pc_idset *s)
 {
-	char **old = s->slot;
+	struct entry *old = s->slot;
 	size_t i, oldcap = s->cap;
 
 	s->cap *= 2;
 	s->slot = pc_xcalloc(s->cap, sizeof *s->slot);
 	for (i = 0; i < oldcap; i++)
-		if (old[i] != NULL)
-			s->slot[find(s, old[i], strlen(old[i]))] = old[i];
+		if (old[i].id != NULL)
+			s->slot[find(s, old[i].id, strlen(old[i].id))] = old[i];
 	free(old);
 }
 
 int
-pc_idset_add(struct pc_idset *s, const char *id, size_t n)
+pc_idset_put(struct pc_idset *s, const char *id, size_t n,
+    const unsigned char *digest)
 {
-	size_t i;
+	static const unsigned char none[PC_DIGEST];
+	struct entry *e;
 	char *copy;
 
+	if (digest == NULL)
+		digest = none;
 	if ((s->count + 1) * 4 > s->cap * 3)
 		grow(s);
-	i = find(s, id, n);
-	if (s->slot[i] != NULL)
-		return 0;
+	e = &s->slot[find(s, id, n)];
+	if (e->id != NULL) {
+		if (memcmp(e->digest, digest, PC_DIGEST) == 0)
+			return 0;
+		memcpy(e->digest, digest, PC_DIGEST);
+		return 2;
+	}
 	copy = pc_xmalloc(n + 1);
 	memcpy(copy, id, n);
 	copy[n] = '\0';
-	s->slot[i] = copy;
+	e->id = copy;
+	memcpy(e->digest, digest, PC_DIGEST);
 	s->count++;
 	return 1;
 }
@@ -80,7 +98,7 @@ pc_idset_add(struct pc_idset *s, const char *id, size_t n)
 int
 pc_idset_has(const struct pc_idset *s, const char *id, size_t n)
 {
-	return s->slot[find(s, id, n)] != NULL;
+	return s->slot[find(s, id, n)].id != NULL;
 }
 
 size_t
@@ -97,7 +115,7 @@ pc_idset_free(struct pc_idset *s)
 	if (s == NULL)
 		return;
 	for (i = 0; i < s->cap; i++)
-		free(s->slot[i]);
+		free(s->slot[i].id);
 	free(s->slot);
 	free(s);
 }

@@ -171,9 +171,10 @@ field_of(const struct pc_table *t, const char *name)
 }
 
 struct pc_map *
-pc_map_load(const char *path, const struct pc_table *t, char *err,
+pc_map_load(const char *opath, const struct pc_table *t, char *err,
     size_t errsz)
 {
+	const char *path = opath;
 	struct pc_map *m;
 	FILE *fp;
 	char *line = NULL, *p, *dir, *a, *b, *c;
@@ -181,12 +182,33 @@ pc_map_load(const char *path, const struct pc_table *t, char *err,
 	ssize_t n;
 	long col;
 
-	if ((fp = fopen(path, "re")) == NULL) {
+	if ((fp = fopen(path, "re")) == NULL && errno == ENOENT &&
+	    strchr(path, '/') == NULL) {
+		/* A bare name is one of the maps in the share directory. */
+		const char *dir = getenv("PARCOURS_SHARE");
+		char *alt;
+
+		if (dir == NULL || *dir == '\0')
+			dir = PC_SHAREDIR;
+		if (asprintf(&alt, "%s/%s%s", dir, path,
+		    strstr(path, ".map") ? "" : ".map") != -1) {
+			if ((fp = fopen(alt, "re")) != NULL)
+				path = alt;
+			else {
+				free(alt);
+				errno = ENOENT;
+			}
+		}
+	}
+	if (fp == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	m = pc_xcalloc(1, sizeof *m);
 	m->path = pc_xstrdup(path);
+	if (path != opath)
+		free((char *)path);
+	path = m->path;
 	m->t = t;
 	m->delim = 0;
 	m->cols = pc_xcalloc(t->ncols, sizeof *m->cols);
@@ -233,9 +255,11 @@ pc_map_load(const char *path, const struct pc_table *t, char *err,
 			char **fmt = m->fmt, *save = p;
 			size_t *nfmt = &m->nfmt;
 
+			while (*save == ' ' || *save == '\t')
+				save++;
 			if (token(&p, &a) != 1)
 				FAIL("date-format takes a format");
-			if (strchr(a, '%') == NULL) {
+			if (*save != '"' && strchr(a, '%') == NULL) {
 				if ((col = field_of(t, a)) == -1)
 					FAIL("no column %s in the %s table", a,
 					    t->name);
@@ -243,14 +267,20 @@ pc_map_load(const char *path, const struct pc_table *t, char *err,
 					FAIL("%s is not a date column", a);
 				fmt = m->cols[col].fmt;
 				nfmt = &m->cols[col].nfmt;
+				if (rest(&p, &a) != 1)
+					FAIL("date-format takes a format");
+			} else if (*save == '"') {
+				if (token(&p, &b) != 0)
+					FAIL("date-format: text after the "
+					    "quoted format");
 			} else {
-				/* The format is the rest of the line. */
-				if (p > a + strlen(a) && a[-1] != '"')
+				/* Unquoted, the format is the rest of the line. */
+				if (p > a + strlen(a))
 					a[strlen(a)] = ' ';
 				p = save;
+				if (rest(&p, &a) != 1)
+					FAIL("date-format takes a format");
 			}
-			if (rest(&p, &a) != 1)
-				FAIL("date-format takes a format");
 			if (!valid_format(a))
 				FAIL("date format %s: only %%d %%m %%Y %%H "
 				    "%%M %%S are known", a);

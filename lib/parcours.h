@@ -15,6 +15,12 @@
 
 #define PC_VERSION "0.1.0"
 
+#define PC_DIGEST	16	/* bytes of a row digest (idset.c, ident.c) */
+
+#ifndef PC_SHAREDIR
+#define PC_SHAREDIR "/usr/local/share/parcours"
+#endif
+
 /* Exit statuses shared by every tool (parcours(7)). */
 enum {
 	PC_EXIT_OK = 0,		/* done */
@@ -284,7 +290,10 @@ const char **pc_table_names(const struct pc_table *);
 
 struct pc_map;
 
-/* NULL with "file:line: message" in err. */
+/*
+ * NULL with "file:line: message" in err.  A bare name that is not a file
+ * here ("dpi-cp1252") is looked for in $PARCOURS_SHARE, else PC_SHAREDIR.
+ */
 struct pc_map *pc_map_load(const char *path, const struct pc_table *,
 	    char *err, size_t errsz);
 void	 pc_map_free(struct pc_map *);
@@ -324,14 +333,21 @@ int	 pc_key_load(const char *path, struct pc_key *, char *err,
  */
 void	 pc_pathway_id(const struct pc_key *, const char *ins,
 	    const char *icd10, const char *diagnosis_date, char out[26]);
+/* A digest of a record's values, to tell a repeat from a correction. */
+void	 pc_row_digest(const char *const *v, size_t n,
+	    unsigned char out[PC_DIGEST]);
 
-/* ---- idset.c: a set of identifiers (open addressing) ------------------- */
+/* ---- idset.c: identifiers and a digest of their content ---------------- */
 
 struct pc_idset;
 
 struct pc_idset *pc_idset_new(void);
-/* 1 if added, 0 if it was there. */
-int	 pc_idset_add(struct pc_idset *, const char *, size_t);
+/*
+ * 1: a new id; 0: known with this digest (a repeat); 2: known with another
+ * digest, which this one replaces (a correction: the latest row wins).
+ */
+int	 pc_idset_put(struct pc_idset *, const char *, size_t,
+	    const unsigned char *digest);
 int	 pc_idset_has(const struct pc_idset *, const char *, size_t);
 size_t	 pc_idset_count(const struct pc_idset *);
 void	 pc_idset_free(struct pc_idset *);

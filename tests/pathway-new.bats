@@ -295,11 +295,27 @@ EOF
 @test "a pathway repeated within one export is written once and counted skipped" {
 	printf 'ins,family_name,given_names,birth_date,sex,icd10,diagnosis_date\n' > dup.csv
 	printf '255081416802538,Martin,Jeanne,1955-08-02,F,C50.9,2026-10-12\n' >> dup.csv
-	printf '255081416802538,MARTIN,Jeanne,1955-08-02,F,C50.4,2026-10-12\n' >> dup.csv
+	printf '255081416802538,Martin,Jeanne,1955-08-02,F,C509,2026-10-12\n' >> dup.csv
 	run --separate-stderr pathway-new -v dup.csv
 	assert_success
 	[ "${#lines[@]}" -eq 2 ]
 	[ "$stderr" = "pathway-new: 2 read, 1 written, 1 skipped, 0 rejected" ]
+}
+
+@test "a known pathway whose row changed is written again as a correction" {
+	printf 'ins,family_name,given_names,birth_date,sex,icd10,diagnosis_date,referent_contact\n' > v1.csv
+	printf '255081416802538,Martin,Jeanne,1955-08-02,F,C50.9,2026-10-12,01 23 45 67 89\n' >> v1.csv
+	pathway-new -a p.csv v1.csv
+	sed 's/01 23 45 67 89/01 98 76 54 32/' v1.csv > v2.csv
+	run --separate-stderr pathway-new -v -P p.csv -a p.csv v2.csv
+	assert_success
+	[ "$stderr" = "pathway-new: 1 read, 1 written (1 correction), 0 skipped, 0 rejected" ]
+	[ "$(wc -l < p.csv)" -eq 3 ]
+	[ "$(sed -n 2p p.csv | cut -d, -f1)" = "$(sed -n 3p p.csv | cut -d, -f1)" ]
+	# the correction is now the latest: importing it again adds nothing,
+	# while the first version is a correction again
+	run --separate-stderr pathway-new -v -P p.csv -a p.csv v2.csv
+	[ "$stderr" = "pathway-new: 1 read, 0 written, 1 skipped, 0 rejected" ]
 }
 
 @test "a second primary cancer is a second pathway" {
@@ -341,4 +357,15 @@ EOF
 	assert_success
 	[[ "$stderr" == "pathway-new: finess: "* ]]
 	assert_line --index 1 --regexp ',2A0000011,'
+}
+
+@test "-m with a bare name finds a bundled map in the share directory" {
+	printf 'delimiter ;\ncolumn ins NIR\n' > "$BATS_TEST_TMPDIR/mine.map"
+	mkdir sub && cd sub
+	PARCOURS_SHARE=$BATS_TEST_TMPDIR run --separate-stderr pathway-new -m mine /dev/null
+	assert_failure 3
+	[ "$stderr" = "pathway-new: /dev/null: empty input, no header line" ]
+	PARCOURS_SHARE=$BATS_TEST_TMPDIR run --separate-stderr pathway-new -m nosuch /dev/null
+	assert_failure 2
+	[ "$stderr" = "pathway-new: nosuch: No such file or directory" ]
 }

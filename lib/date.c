@@ -1,0 +1,327 @@
+/* date.c - calendar dates: day numbers, parsing by format, today */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "parcours.h"
+
+#define YEAR_MIN	1800
+#define YEAR_MAX	2999
+/* 9999-12-31T23:59:59Z: pc_civil() and the 4-digit formats stop there. */
+#define EPOCH_MAX	253402300799LL
+
+static const char *const monthname[] = {
+	"January", "February", "March", "April", "May", "June", "July",
+	"August", "September", "October", "November", "December"
+};
+
+static int
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+mdays(int y, int m)
+{
+	static const int len[] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+
+	return m == 2 && leap(y) ? 29 : len[m - 1];
+}
+
+/*
+ * H. Hinnant's days_from_civil: exact integer arithmetic over 400-year
+ * eras, so no table and no time_t range issue for old birth dates.
+ */
+long
+pc_days(int y, int m, int d)
+{
+	long yy, era, yoe, doy, doe;
+
+	yy = (long)y - (m <= 2);
+	era = (yy >= 0 ? yy : yy - 399) / 400;
+	yoe = yy - era * 400;
+	doy = (153L * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+void
+pc_civil(long days, int *y, int *m, int *d)
+{
+	long z, era, doe, yoe, doy, mp;
+
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+int
+pc_date_valid(int y, int m, int d)
+{
+	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+	    d <= mdays(y, m);
+}
+
+static void
+setwhy(char *why, size_t whysz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+setwhy(char *why, size_t whysz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why == NULL || whysz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, whysz, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * The format comes from an import map, not from the data, but it still
+ * ends up on a terminal: control bytes are shown as '?'.
+ */
+static void
+fmtshow(char *dst, size_t dstsz, const char *fmt)
+{
+	size_t i;
+
+	strlcpy(dst, fmt, dstsz);
+	for (i = 0; dst[i] != '\0'; i++)
+		if ((unsigned char)dst[i] < 0x20 || dst[i] == 0x7f)
+			dst[i] = '?';
+}
+
+enum { F_Y, F_M, F_D, F_HH, F_MM, F_SS, F_N };
+
+/*
+ * Matches s[0..n) against fmt.  With a format from a map, %d and %m take
+ * one or two digits when a literal character follows them ("1/3/2026"),
+ * exactly two otherwise ("01032026" has no separator to tell 1/3 from
+ * 10/3).  strict (the ISO default) wants every field at its full width.
+ * Returns 0, -1 when the value does not match, -2 when fmt is unusable.
+ */
+static int
+match(const char *s, size_t n, const char *fmt, int strict, int v[F_N],
+    int seen[F_N])
+{
+	const char *f;
+	size_t i = 0;
+	int k, min, max, cnt, val;
+
+	for (k = 0; k < F_N; k++)
+		v[k] = seen[k] = 0;
+	for (f = fmt; *f != '\0'; f++) {
+		if (*f != '%' || f[1] == '%') {
+			if (*f == '%')
+				f++;
+			if (i >= n || s[i] != *f)
+				return -1;
+			i++;
+			continue;
+		}
+		f++;
+		min = max = 2;
+		switch (*f) {
+		case 'Y':
+			k = F_Y;
+			min = max = 4;
+			break;
+		case 'm':
+		case 'd':
+			k = *f == 'm' ? F_M : F_D;
+			if (!strict && f[1] != '\0' &&
+			    (f[1] != '%' || f[2] == '%'))
+				min = 1;
+			break;
+		case 'H':
+			k = F_HH;
+			break;
+		case 'M':
+			k = F_MM;
+			break;
+		case 'S':
+			k = F_SS;
+			break;
+		default:
+			return -2;
+		}
+		if (seen[k]++)
+			return -2;
+		for (cnt = val = 0; cnt < max && i < n &&
+		    s[i] >= '0' && s[i] <= '9'; cnt++, i++)
+			val = val * 10 + (s[i] - '0');
+		if (cnt < min)
+			return -1;
+		v[k] = val;
+	}
+	if (!seen[F_Y] || !seen[F_M] || !seen[F_D])
+		return -2;
+	return i == n ? 0 : -1;
+}
+
+int
+pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
+    char *why, size_t whysz)
+{
+	int v[F_N], seen[F_N], r;
+	char show[64];
+
+	if (why != NULL && whysz > 0)
+		why[0] = '\0';
+	while (n > 0 && *s == ' ') {
+		s++;
+		n--;
+	}
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	r = match(s, n, fmt != NULL ? fmt : "%Y-%m-%d", fmt == NULL, v, seen);
+	if (r == -2) {
+		fmtshow(show, sizeof show, fmt);
+		setwhy(why, whysz, "bad date format \"%s\" (%%d, %%m and %%Y "
+		    "once each, %%H %%M %%S, other characters literal)", show);
+		return -1;
+	}
+	if (r == -1) {
+		if (fmt == NULL)
+			setwhy(why, whysz, "not a date: expected YYYY-MM-DD");
+		else {
+			fmtshow(show, sizeof show, fmt);
+			setwhy(why, whysz, "not a date: expected %s", show);
+		}
+		return -1;
+	}
+	if (v[F_Y] < YEAR_MIN || v[F_Y] > YEAR_MAX) {
+		setwhy(why, whysz, "year %04d out of range (%d-%d)", v[F_Y],
+		    YEAR_MIN, YEAR_MAX);
+		return -1;
+	}
+	if (v[F_M] < 1 || v[F_M] > 12) {
+		setwhy(why, whysz, "month %02d out of range", v[F_M]);
+		return -1;
+	}
+	if (v[F_D] < 1 || v[F_D] > 31) {
+		setwhy(why, whysz, "day %02d out of range", v[F_D]);
+		return -1;
+	}
+	if (v[F_D] > mdays(v[F_Y], v[F_M])) {
+		setwhy(why, whysz, "no day %d in %s %04d", v[F_D],
+		    monthname[v[F_M] - 1], v[F_Y]);
+		return -1;
+	}
+	/* The time of day is checked but a date is all the callers keep. */
+	if (v[F_HH] > 23) {
+		setwhy(why, whysz, "hour %02d out of range", v[F_HH]);
+		return -1;
+	}
+	if (v[F_MM] > 59) {
+		setwhy(why, whysz, "minute %02d out of range", v[F_MM]);
+		return -1;
+	}
+	if (v[F_SS] > 59) {
+		setwhy(why, whysz, "second %02d out of range", v[F_SS]);
+		return -1;
+	}
+	if (days != NULL)
+		*days = pc_days(v[F_Y], v[F_M], v[F_D]);
+	return 0;
+}
+
+void
+pc_date_fmt(long days, char buf[11])
+{
+	int y, m, d;
+
+	pc_civil(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		strlcpy(buf, "\?\?\?\?-\?\?-\?\?", 11);
+		return;
+	}
+	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
+	    (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+/*
+ * $SOURCE_DATE_EPOCH (reproducible-builds.org) is a decimal count of
+ * seconds; anything else in it is ignored rather than half-read, so that
+ * a typo cannot silently move "today" to 1970.
+ */
+static long long
+now(void)
+{
+	const char *e;
+	long long t = 0;
+
+	if ((e = getenv("SOURCE_DATE_EPOCH")) != NULL && *e != '\0') {
+		for (; *e >= '0' && *e <= '9'; e++) {
+			t = t * 10 + (*e - '0');
+			if (t > EPOCH_MAX)
+				break;
+		}
+		if (*e == '\0')
+			return t;
+	}
+	return (long long)time(NULL);
+}
+
+static long
+floordiv(long long a, long long b)
+{
+	return (long)(a / b - (a % b < 0));
+}
+
+long
+pc_today(void)
+{
+	return floordiv(now(), 86400);
+}
+
+void
+pc_now_iso(char buf[21])
+{
+	long long t = now();
+	long days = floordiv(t, 86400);
+	long sec = (long)(t - (long long)days * 86400);
+	int y, m, d;
+
+	pc_civil(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		strlcpy(buf, "\?\?\?\?-\?\?-\?\?T\?\?:\?\?:\?\?Z", 21);
+		return;
+	}
+	snprintf(buf, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+	    (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u,
+	    (unsigned)(sec / 3600) % 100u, (unsigned)(sec / 60 % 60),
+	    (unsigned)(sec % 60));
+}
+
+/*
+ * Someone born on 29 February becomes a year older on 1 March in a common
+ * year, not on 28 February: the birthday has not come until the day after
+ * 28 February, so an age limit is never reached a day early.  Negative
+ * when at is before birth.
+ */
+int
+pc_age(long birth, long at)
+{
+	int by, bm, bd, ay, am, ad, age;
+
+	pc_civil(birth, &by, &bm, &bd);
+	pc_civil(at, &ay, &am, &ad);
+	age = ay - by;
+	if (am < bm || (am == bm && ad < bd))
+		age--;
+	return age;
+}
