@@ -247,16 +247,21 @@ next_record(struct pc_reader *r, char *err, size_t errsz)
 				feed(r, "\n", 1);
 			} else
 				feed_decoded(r, (const char *)s, n);
-			if (r->done || (r->skipping && r->p.pstate == 0))
+			if (r->done)
 				return 1;
+			if (r->skipping) {
+				r->skipping = 0;	/* the broken line is over */
+				return 1;
+			}
 			continue;
 		}
-		/* A CR at the end of a chunk may be the first half of CRLF. */
+		/*
+		 * A CR at the end of the buffer may be the first half of a
+		 * CRLF: leave it for the next round, which reads more.
+		 */
 		if (!r->eof && s[n - 1] == '\r') {
 			r->ipos--;
 			n--;
-			if (fill(r, err, errsz) == -1)
-				return -1;
 		}
 		feed_decoded(r, (const char *)s, n);
 	}
