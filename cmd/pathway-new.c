@@ -29,6 +29,7 @@ struct run {
 	long		 today;
 	char		 now[21];
 	unsigned long	 nread, nwritten, nskipped, nrejected, ncorrected;
+	int		 refused;	/* an input could not be read whole */
 	int		 status;
 	struct pc_buf	 val;
 	struct pc_buf	 canon[32];
@@ -92,15 +93,22 @@ help(void)
 	exit(PC_EXIT_OK);
 }
 
+/* Ends the run without committing -o or -r: their files stay as they were. */
 static void
-fatal_io(struct run *r, const char *msg)
+bail(struct run *r, int status)
 {
-	pc_warnx("%s", msg);
 	if (r->out)
 		pc_writer_close(r->out, 0, NULL, 0);
 	if (r->rej)
 		pc_writer_close(r->rej, 0, NULL, 0);
-	exit(PC_EXIT_IO);
+	exit(status);
+}
+
+static void
+fatal_io(struct run *r, const char *msg)
+{
+	pc_warnx("%s", msg);
+	bail(r, PC_EXIT_IO);
 }
 
 static void
@@ -151,21 +159,21 @@ load_known(struct run *r, const char *path)
 		return;
 	if ((rd = pc_reader_open(path, &ro, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
-		exit(PC_EXIT_REJECT);
+		bail(r, PC_EXIT_REJECT);
 	}
 	for (c = 0; c < T->ncols; c++)
 		pcol[c] = pc_reader_col(rd, T->cols[c].name);
 	if ((col = pc_reader_col(rd, "pathway_id")) == -1) {
 		pc_warnx("%s:1: header: no pathway_id column (is it a "
 		    "pathway table?)", path);
-		exit(PC_EXIT_REJECT);
+		bail(r, PC_EXIT_REJECT);
 	}
 	while ((rc = pc_reader_next(rd, &row, err, sizeof err)) == 1) {
 		const struct pc_field *f;
 
 		if (row->err != PC_ROW_OK) {
 			pc_warnx("%s:%lu: %s", path, row->line, row->why);
-			exit(PC_EXIT_REJECT);
+			bail(r, PC_EXIT_REJECT);
 		}
 		f = &row->f[col];
 		if (f->len < 5 || strncmp(f->s, r->key.fpr, 4) != 0 ||
@@ -176,7 +184,7 @@ load_known(struct run *r, const char *path)
 			pc_warnx("%s:%lu: pathway_id %s was not made with this "
 			    "site key (its ids start %s-)", path, row->line,
 			    b.s, r->key.fpr);
-			exit(PC_EXIT_USAGE);
+			bail(r, PC_EXIT_USAGE);
 		}
 		for (c = 0; c < T->ncols; c++)
 			vals[c] = pcol[c] >= 0 ? row->f[pcol[c]].s : "";
@@ -185,7 +193,7 @@ load_known(struct run *r, const char *path)
 	}
 	if (rc == -1) {
 		pc_warnx("%s", err);
-		exit(PC_EXIT_IO);
+		bail(r, PC_EXIT_IO);
 	}
 	pc_reader_close(rd);
 }
@@ -209,7 +217,7 @@ open_rejects(struct run *r, const char *const *cols, size_t n)
 		if (!same) {
 			pc_warnx("%s: with -r, every input must have the "
 			    "header of the first", r->rejpath);
-			exit(PC_EXIT_USAGE);
+			bail(r, PC_EXIT_USAGE);
 		}
 		return;
 	}
@@ -227,7 +235,7 @@ open_rejects(struct run *r, const char *const *cols, size_t n)
 	free(hdr);
 	if (r->rej == NULL) {
 		pc_warnx("%s", err);
-		exit(st);
+		bail(r, st);
 	}
 }
 
@@ -467,9 +475,11 @@ process(struct run *r, const struct binding *b, const char *file,
 	vals[pc_table_col(T, "recorded_at")] = r->now;
 	if (pc_writer_rowv(r->out, vals, T->ncols) == -1) {
 		char err[ERRSZ];
+		int rc = pc_writer_close(r->out, 1, err, sizeof err);
 
-		pc_writer_close(r->out, 1, err, sizeof err);
 		r->out = NULL;
+		if (rc == 1)
+			bail(r, r->status);	/* the reader went away */
 		fatal_io(r, err);
 	}
 	r->nwritten++;
@@ -537,11 +547,13 @@ import(struct run *r, const char *path, const struct pc_readopt *ro)
 
 	if ((rd = pc_reader_open(path, ro, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
+		r->refused = 1;
 		raise_status(r, strstr(err, "header") || strstr(err, "empty") ||
 		    strstr(err, "byte-order") ? PC_EXIT_REJECT : PC_EXIT_IO);
 		return;
 	}
 	if (bind(r, rd, &b) == -1) {
+		r->refused = 1;
 		raise_status(r, PC_EXIT_REJECT);
 		pc_reader_close(rd);
 		return;
@@ -571,6 +583,7 @@ import(struct run *r, const char *path, const struct pc_readopt *ro)
 	}
 	if (rc == -1) {
 		pc_warnx("%s", err);
+		r->refused = 1;
 		raise_status(r, PC_EXIT_IO);
 	}
 	pc_reader_close(rd);
@@ -612,18 +625,18 @@ from_operands(struct run *r, int argc, char **argv)
 		if (eq == NULL || !is_assignment(argv[i])) {
 			pc_warnx("%s: not field=value with a pathway field "
 			    "(pathway-new -h)", argv[i]);
-			exit(PC_EXIT_USAGE);
+			bail(r, PC_EXIT_USAGE);
 		}
 		*eq = '\0';
 		col = pc_table_col(T, argv[i]);
 		if (T->cols[col].flags & PC_COL_DERIVED) {
 			pc_warnx("%s is derived by pathway-new, not given",
 			    argv[i]);
-			exit(PC_EXIT_USAGE);
+			bail(r, PC_EXIT_USAGE);
 		}
 		if (b.src[col] != -1) {
 			pc_warnx("%s given twice", argv[i]);
-			exit(PC_EXIT_USAGE);
+			bail(r, PC_EXIT_USAGE);
 		}
 		b.src[col] = i;
 		cols[i] = argv[i];
@@ -761,9 +774,12 @@ main(int argc, char *argv[])
 		pc_warnx("%s", err);
 		raise_status(&r, PC_EXIT_IO);
 	}
-	/* -o keeps the old file when an input could not be read. */
-	rc = pc_writer_close(r.out, r.status != PC_EXIT_IO || mode !=
-	    PC_OUT_REPLACE, err, sizeof err);
+	/* -o keeps the old file when an input could not be read whole. */
+	if (r.refused && mode == PC_OUT_REPLACE)
+		pc_warnx("%s: left as it was: an input could not be read",
+		    outpath);
+	rc = pc_writer_close(r.out, !(r.refused && mode == PC_OUT_REPLACE),
+	    err, sizeof err);
 	if (rc == -1) {
 		pc_warnx("%s", err);
 		raise_status(&r, PC_EXIT_IO);

@@ -181,11 +181,11 @@ pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
 
 	if (why != NULL && whysz > 0)
 		why[0] = '\0';
-	while (n > 0 && *s == ' ') {
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
 		s++;
 		n--;
 	}
-	while (n > 0 && s[n - 1] == ' ')
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	r = match(s, n, fmt != NULL ? fmt : "%Y-%m-%d", fmt == NULL, v, seen);
 	if (r == -2) {

@@ -81,7 +81,7 @@ pc_vis(struct pc_buf *out, const char *s, size_t n, size_t max)
 			pc_buf_addc(out, '\\');
 			pc_buf_addc(out, c);
 		} else {
-			vis(tmp, c, VIS_CSTYLE | VIS_OCTAL | VIS_NOSLASH,
+			vis(tmp, c, VIS_CSTYLE | VIS_OCTAL | VIS_NOSLASH | VIS_TAB | VIS_NL,
 			    i + 1 < cut ? s[i + 1] : 0);
 			pc_buf_adds(out, tmp);
 		}

@@ -14,7 +14,7 @@
 struct chk {
 	const char	*s;
 	size_t		 n;
-	size_t		 lead;		/* spaces trimmed in front */
+	size_t		 lead;		/* blanks trimmed in front */
 	struct pc_buf	*out;
 	char		*why;
 	size_t		 whysz;
@@ -319,7 +319,7 @@ pc_nir_key(const char *s)
 		if (i == 5 && s[5] == '2' &&
 		    (upper((unsigned char)s[6]) == 'A' ||
 		    upper((unsigned char)s[6]) == 'B')) {
-			/* Corsica: 2A counts as 19, 2B as 18. */
+			/* A letter has no value mod 97: 2A is 19, 2B 18. */
 			r = (r * 100 + (upper((unsigned char)s[6]) == 'A' ?
 			    19 : 18)) % 97;
 			i++;
@@ -795,12 +795,13 @@ pc_check(enum pc_type t, const char *s, size_t n, struct pc_buf *out,
 		why[0] = '\0';
 	if (out != NULL)
 		pc_buf_clear(out);
-	while (n > 0 && *s == ' ') {
+	/* Blanks around a value are padding (PMSI, spreadsheets), not data. */
+	while (n > 0 && (*s == ' ' || *s == '\t')) {
 		s++;
 		n--;
 		c.lead++;
 	}
-	while (n > 0 && s[n - 1] == ' ')
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	c.s = s;
 	c.n = n;

@@ -362,6 +362,8 @@ make_broken_row(struct pc_reader *r)
 {
 	r->nf = 0;
 	pc_buf_clear(&r->fbuf);
+	if (r->raw.len > 0 && r->raw.s[r->raw.len - 1] == '\n')
+		r->raw.len--;	/* the line end is not part of the text */
 	onfield(r->raw.s, r->raw.len, r);
 	make_row(r);
 }

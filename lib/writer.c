@@ -184,6 +184,7 @@ pc_writer_open(const char *path, enum pc_outmode mode, int delim,
 {
 	struct pc_writer *w;
 	struct pc_buf hdr = { 0 };
+	struct stat st;
 	char *dir, *base, *dcopy, *bcopy;
 	int rc;
 
@@ -201,6 +202,23 @@ pc_writer_open(const char *path, enum pc_outmode mode, int delim,
 		break;
 	case PC_OUT_REPLACE:
 		w->path = pc_xstrdup(path);
+		if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+			/*
+			 * A device or a FIFO (-o /dev/null) is written to, not
+			 * renamed over: renaming would replace the node itself.
+			 */
+			if (S_ISDIR(st.st_mode)) {
+				snprintf(err, errsz, "%s: is a directory", path);
+				goto fail;
+			}
+			w->mode = PC_OUT_STDOUT;
+			if ((w->fd = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
+				snprintf(err, errsz, "%s: %s", path,
+				    strerror(errno));
+				goto fail;
+			}
+			break;
+		}
 		dcopy = pc_xstrdup(path);
 		bcopy = pc_xstrdup(path);
 		dir = dirname(dcopy);
