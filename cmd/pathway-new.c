@@ -465,10 +465,10 @@ process(struct run *r, const struct binding *b, const char *file,
 	content_digest(vals, d);
 	switch (pc_idset_put(r->known, id, strlen(id), d)) {
 	case 0:
-		r->nskipped++;	/* known as it is: a repeat */
+		r->nskipped++;	/* recorded as it is: a repeat */
 		return;
 	case 2:
-		r->ncorrected++;	/* known otherwise: the latest row wins */
+		r->ncorrected++;	/* new content: the latest row wins */
 		break;
 	}
 	vals[pc_table_col(T, "pathway_id")] = id;

@@ -1,7 +1,9 @@
 /*
- * idset.c - identifiers with a digest of their latest content: open
- * addressing, linear probing.  The digest tells a repeat (same content,
- * skipped) from a correction (new content, written as a new row).
+ * idset.c - identifiers with the digests of every content recorded for
+ * them: open addressing, linear probing.  A digest seen before is a repeat
+ * (skipped), a new one a correction (written as a new row).  Keeping all
+ * of them, not only the latest, is what makes a re-import add nothing even
+ * when an export holds two versions of one record.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,9 @@
 
 struct entry {
 	char		*id;
-	unsigned char	 digest[PC_DIGEST];
+	unsigned char	 digest[PC_DIGEST];	/* the first one */
+	unsigned char	(*more)[PC_DIGEST];	/* the others, rarely any */
+	size_t		 nmore;
 };
 
 struct pc_idset {
@@ -81,9 +85,16 @@ pc_idset_put(struct pc_idset *s, const char *id, size_t n,
 		grow(s);
 	e = &s->slot[find(s, id, n)];
 	if (e->id != NULL) {
+		size_t i;
+
 		if (memcmp(e->digest, digest, PC_DIGEST) == 0)
 			return 0;
-		memcpy(e->digest, digest, PC_DIGEST);
+		for (i = 0; i < e->nmore; i++)
+			if (memcmp(e->more[i], digest, PC_DIGEST) == 0)
+				return 0;
+		e->more = pc_xreallocarray(e->more, e->nmore + 1,
+		    sizeof *e->more);
+		memcpy(e->more[e->nmore++], digest, PC_DIGEST);
 		return 2;
 	}
 	copy = pc_xmalloc(n + 1);
@@ -114,8 +125,10 @@ pc_idset_free(struct pc_idset *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->cap; i++)
+	for (i = 0; i < s->cap; i++) {
 		free(s->slot[i].id);
+		free(s->slot[i].more);
+	}
 	free(s->slot);
 	free(s);
 }

@@ -343,8 +343,8 @@ struct pc_idset;
 
 struct pc_idset *pc_idset_new(void);
 /*
- * 1: a new id; 0: known with this digest (a repeat); 2: known with another
- * digest, which this one replaces (a correction: the latest row wins).
+ * 1: a new id; 0: known with this digest (a repeat); 2: known with other
+ * digests only (a correction), now known with this one too.
  */
 int	 pc_idset_put(struct pc_idset *, const char *, size_t,
 	    const unsigned char *digest);

@@ -312,10 +312,24 @@ EOF
 	[ "$stderr" = "pathway-new: 1 read, 1 written (1 correction), 0 skipped, 0 rejected" ]
 	[ "$(wc -l < p.csv)" -eq 3 ]
 	[ "$(sed -n 2p p.csv | cut -d, -f1)" = "$(sed -n 3p p.csv | cut -d, -f1)" ]
-	# the correction is now the latest: importing it again adds nothing,
-	# while the first version is a correction again
+	# importing either version again adds nothing
 	run --separate-stderr pathway-new -v -P p.csv -a p.csv v2.csv
 	[ "$stderr" = "pathway-new: 1 read, 0 written, 1 skipped, 0 rejected" ]
+	run --separate-stderr pathway-new -v -P p.csv -a p.csv v1.csv
+	[ "$stderr" = "pathway-new: 1 read, 0 written, 1 skipped, 0 rejected" ]
+	[ "$(wc -l < p.csv)" -eq 3 ]
+}
+
+@test "an export holding two versions of a pathway adds nothing when imported again" {
+	printf 'ins,family_name,given_names,birth_date,sex,icd10,diagnosis_date\n' > two.csv
+	printf '255081416802538,Martin,Jeanne,1955-08-02,F,C50.9,2026-10-12\n' >> two.csv
+	printf '255081416802538,Martin,Jeanne,1955-08-02,F,C50.4,2026-10-12\n' >> two.csv
+	run --separate-stderr pathway-new -v -P p.csv -a p.csv two.csv
+	[ "$stderr" = "pathway-new: 2 read, 2 written (1 correction), 0 skipped, 0 rejected" ]
+	run --separate-stderr pathway-new -v -P p.csv -a p.csv two.csv
+	assert_success
+	[ "$stderr" = "pathway-new: 2 read, 0 written, 2 skipped, 0 rejected" ]
+	[ "$(wc -l < p.csv)" -eq 3 ]
 }
 
 @test "a second primary cancer is a second pathway" {
