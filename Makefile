@@ -25,7 +25,7 @@ LDLIBS = -lcsv $(shell pkg-config --libs $(PKGS_PC) 2>/dev/null)
 B ?= build
 
 TOOLS = pathway-new
-TESTBINS = checkfield
+TESTBINS = checkfield gen-export
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
 MAN1 = $(TOOLS:%=man/%.1)
@@ -54,6 +54,9 @@ $(B)/%: cmd/%.c $(B)/libparcours.a lib/parcours.h
 
 $(B)/checkfield: tests/unit/checkfield.c $(B)/libparcours.a lib/parcours.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libparcours.a $(LDLIBS)
+
+$(B)/gen-export: tests/gen/gen-export.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # The packages, when missing: as root through apt-get, else say which.
 deps:
