@@ -433,8 +433,8 @@ process(struct run *r, const struct binding *b, const char *file,
 				ok[c] = 0;
 			continue;
 		}
-		rc = pc_check(col->type, r->val.s + a, e - a, &r->canon[c], why,
-		    sizeof why);
+		rc = pc_check_column(col, NULL, r->val.s + a, e - a,
+		    &r->canon[c], why, sizeof why);
 		if (rc == PC_CHECK_BAD) {
 			if (col->flags & PC_COL_PERSONAL)
 				snprintf(why, sizeof why, "not a valid %s",

@@ -38,7 +38,9 @@ static const char *const typenames[] = {
 	[PC_T_PHONE] = "phone",
 	[PC_T_EMAIL] = "email",
 	[PC_T_CONTACT] = "contact",
-	[PC_T_PATHWAY_ID] = "pathway-id"
+	[PC_T_PATHWAY_ID] = "pathway-id",
+	[PC_T_WORD] = "word",
+	[PC_T_WORDS] = "words"
 };
 
 const char *

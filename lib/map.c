@@ -185,20 +185,15 @@ pc_map_load(const char *opath, const struct pc_table *t, char *err,
 	if ((fp = fopen(path, "re")) == NULL && errno == ENOENT &&
 	    strchr(path, '/') == NULL) {
 		/* A bare name is one of the maps in the share directory. */
-		const char *dir = getenv("PARCOURS_SHARE");
-		char *alt;
+		char alt[1024], name[512];
 
-		if (dir == NULL || *dir == '\0')
-			dir = PC_SHAREDIR;
-		if (asprintf(&alt, "%s/%s%s", dir, path,
-		    strstr(path, ".map") ? "" : ".map") != -1) {
-			if ((fp = fopen(alt, "re")) != NULL)
-				path = alt;
-			else {
-				free(alt);
-				errno = ENOENT;
-			}
-		}
+		snprintf(name, sizeof name, "%s%s", path,
+		    strstr(path, ".map") ? "" : ".map");
+		if (pc_share_path(name, alt, sizeof alt) == 0 &&
+		    (fp = fopen(alt, "re")) != NULL)
+			path = pc_xstrdup(alt);
+		else
+			errno = ENOENT;
 	}
 	if (fp == NULL) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));

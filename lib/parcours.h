@@ -225,7 +225,9 @@ enum pc_type {
 	PC_T_PHONE,		/* French or international telephone number */
 	PC_T_EMAIL,		/* addr-spec */
 	PC_T_CONTACT,		/* a phone number or an e-mail address */
-	PC_T_PATHWAY_ID		/* as pc_pathway_id() makes it */
+	PC_T_PATHWAY_ID,	/* as pc_pathway_id() makes it */
+	PC_T_WORD,		/* a word of the column's vocabulary */
+	PC_T_WORDS		/* a |-list of distinct words of it */
 };
 
 enum {
@@ -258,6 +260,26 @@ int	 pc_nir_key(const char *s13);
 /* Luhn over n digits: 1 if the last digit is the key. */
 int	 pc_luhn_ok(const char *digits, size_t n);
 
+/* ---- vocab.c: controlled vocabularies (share/parcours) ------------------ */
+
+struct pc_vocab;
+
+/* $PARCOURS_SHARE/name, else PC_SHAREDIR/name; -1 if it does not fit. */
+int	 pc_share_path(const char *name, char *buf, size_t bufsz);
+/* path NULL: vocabularies.csv of the share directory. */
+struct pc_vocab *pc_vocab_load(const char *path, char *err, size_t errsz);
+void	 pc_vocab_free(struct pc_vocab *);
+/*
+ * A word of vocab (case-insensitive in, as listed out), or with list a
+ * |-list of distinct words; PC_CHECK_OK or PC_CHECK_BAD with why.
+ */
+int	 pc_vocab_check(const struct pc_vocab *, const char *vocab, int list,
+	    const char *s, size_t n, struct pc_buf *out, char *why,
+	    size_t whysz);
+/* The label of a word in "fr" or "en", or NULL. */
+const char *pc_vocab_label(const struct pc_vocab *, const char *vocab,
+	    const char *word, const char *lang);
+
 /* ---- schema.c: the three record tables ------------------------------- */
 
 enum {
@@ -271,6 +293,7 @@ struct pc_column {
 	const char	*name;
 	enum pc_type	 type;
 	unsigned	 flags;
+	const char	*vocab;		/* PC_T_WORD, PC_T_WORDS */
 };
 
 struct pc_table {
@@ -285,6 +308,13 @@ extern const struct pc_table pc_event_table;
 
 long	 pc_table_col(const struct pc_table *, const char *);
 const char **pc_table_names(const struct pc_table *);
+/*
+ * Checks a value of a column: its vocabulary for PC_T_WORD and PC_T_WORDS
+ * (vocab may be NULL for a table that has none), else pc_check().
+ */
+int	 pc_check_column(const struct pc_column *, const struct pc_vocab *,
+	    const char *s, size_t n, struct pc_buf *out, char *why,
+	    size_t whysz);
 
 /* ---- map.c: import maps (parcours(5)) --------------------------------- */
 

@@ -1,4 +1,5 @@
 /* schema.c - the three record tables of parcours(5) */
+#include <stdio.h>
 #include <string.h>
 
 #include "parcours.h"
@@ -6,63 +7,65 @@
 #define N(a)	(sizeof (a) / sizeof (a)[0])
 
 static const struct pc_column pathway_cols[] = {
-	{ "pathway_id",		PC_T_PATHWAY_ID,	PC_COL_DERIVED },
-	{ "ins",		PC_T_INS,		PC_COL_REQUIRED },
-	{ "local_id",		PC_T_CODE,		0 },
-	{ "family_name",	PC_T_NAME,		PC_COL_REQUIRED },
-	{ "given_names",	PC_T_NAME,		PC_COL_REQUIRED },
+	{ "pathway_id",		PC_T_PATHWAY_ID,	PC_COL_DERIVED, NULL },
+	{ "ins",		PC_T_INS,		PC_COL_REQUIRED, NULL },
+	{ "local_id",		PC_T_CODE,		0, NULL },
+	{ "family_name",	PC_T_NAME,		PC_COL_REQUIRED, NULL },
+	{ "given_names",	PC_T_NAME,		PC_COL_REQUIRED, NULL },
 	{ "birth_date",		PC_T_DATE,	PC_COL_REQUIRED | PC_COL_DATE |
-						PC_COL_PERSONAL },
-	{ "sex",		PC_T_SEX,		PC_COL_REQUIRED },
-	{ "icd10",		PC_T_ICD10,		PC_COL_REQUIRED },
-	{ "icdo3_topography",	PC_T_ICDO_TOPO,		0 },
-	{ "icdo3_morphology",	PC_T_ICDO_MORPH,	0 },
-	{ "diagnosis_date",	PC_T_DATE,	PC_COL_REQUIRED | PC_COL_DATE },
-	{ "finess",		PC_T_FINESS,		0 },
-	{ "referent_rpps",	PC_T_RPPS,		0 },
-	{ "referent_name",	PC_T_NAME,		0 },
-	{ "referent_contact",	PC_T_CONTACT,		0 },
-	{ "team_contact",	PC_T_CONTACT,		0 },
-	{ "gp_rpps",		PC_T_RPPS,		0 },
-	{ "gp_name",		PC_T_NAME,		0 },
-	{ "gp_contact",		PC_T_CONTACT,		0 },
-	{ "recorded_at",	PC_T_DATETIME,		PC_COL_DERIVED },
+						PC_COL_PERSONAL, NULL },
+	{ "sex",		PC_T_SEX,		PC_COL_REQUIRED, NULL },
+	{ "icd10",		PC_T_ICD10,		PC_COL_REQUIRED, NULL },
+	{ "icdo3_topography",	PC_T_ICDO_TOPO,		0, NULL },
+	{ "icdo3_morphology",	PC_T_ICDO_MORPH,	0, NULL },
+	{ "diagnosis_date",	PC_T_DATE,	PC_COL_REQUIRED | PC_COL_DATE, NULL },
+	{ "finess",		PC_T_FINESS,		0, NULL },
+	{ "referent_rpps",	PC_T_RPPS,		0, NULL },
+	{ "referent_name",	PC_T_NAME,		0, NULL },
+	{ "referent_contact",	PC_T_CONTACT,		0, NULL },
+	{ "team_contact",	PC_T_CONTACT,		0, NULL },
+	{ "gp_rpps",		PC_T_RPPS,		0, NULL },
+	{ "gp_name",		PC_T_NAME,		0, NULL },
+	{ "gp_contact",		PC_T_CONTACT,		0, NULL },
+	{ "recorded_at",	PC_T_DATETIME,		PC_COL_DERIVED, NULL },
 };
 
 static const struct pc_column rcp_cols[] = {
-	{ "rcp_id",		PC_T_CODE,		PC_COL_DERIVED },
-	{ "pathway_id",		PC_T_PATHWAY_ID,	PC_COL_REQUIRED },
-	{ "meeting_date",	PC_T_DATE,	PC_COL_REQUIRED | PC_COL_DATE },
-	{ "meeting_kind",	PC_T_CODE,		PC_COL_REQUIRED },
-	{ "mode",		PC_T_CODE,		PC_COL_REQUIRED },
-	{ "motive",		PC_T_CODE,		PC_COL_REQUIRED },
-	{ "specialties",	PC_T_LINE,		PC_COL_REQUIRED },
-	{ "proposal",		PC_T_LINE,		PC_COL_REQUIRED },
-	{ "trial_id",		PC_T_CODE,		0 },
-	{ "guideline",		PC_T_LINE,		0 },
-	{ "guideline_conform",	PC_T_CODE,		0 },
-	{ "consent_by",		PC_T_CODE,		0 },
-	{ "patient_decision",	PC_T_CODE,		0 },
-	{ "decision_date",	PC_T_DATE,		PC_COL_DATE },
-	{ "notes",		PC_T_TEXT,		0 },
-	{ "recorded_at",	PC_T_DATETIME,		PC_COL_DERIVED },
+	{ "rcp_id",		PC_T_CODE,		PC_COL_DERIVED, NULL },
+	{ "pathway_id",		PC_T_PATHWAY_ID,	PC_COL_REQUIRED, NULL },
+	{ "meeting_date",	PC_T_DATE,	PC_COL_REQUIRED | PC_COL_DATE, NULL },
+	{ "meeting_kind",	PC_T_WORD,	PC_COL_REQUIRED, "meeting_kind" },
+	{ "mode",		PC_T_WORD,	PC_COL_REQUIRED, "mode" },
+	{ "motive",		PC_T_WORD,	PC_COL_REQUIRED, "motive" },
+	{ "specialties",	PC_T_WORDS,	PC_COL_REQUIRED, "specialties" },
+	{ "proposal",		PC_T_WORDS,	PC_COL_REQUIRED, "proposal" },
+	{ "trial_id",		PC_T_CODE,		0, NULL },
+	{ "guideline",		PC_T_LINE,		0, NULL },
+	{ "guideline_conform",	PC_T_WORD,	0, "guideline_conform" },
+	{ "consent_by",		PC_T_WORD,	0, "consent_by" },
+	{ "patient_decision",	PC_T_WORD,	0, "patient_decision" },
+	{ "decision_date",	PC_T_DATE,		PC_COL_DATE, NULL },
+	{ "notes",		PC_T_TEXT,		0, NULL },
+	{ "recorded_at",	PC_T_DATETIME,		PC_COL_DERIVED, NULL },
 };
 
 static const struct pc_column event_cols[] = {
-	{ "pathway_id",		PC_T_PATHWAY_ID,	PC_COL_REQUIRED },
-	{ "date",		PC_T_DATE,	PC_COL_REQUIRED | PC_COL_DATE },
-	{ "kind",		PC_T_CODE,		PC_COL_REQUIRED },
-	{ "until",		PC_T_DATE,		PC_COL_DATE },
-	{ "detail",		PC_T_LINE,		0 },
-	{ "source",		PC_T_LINE,		0 },
-	{ "recorded_at",	PC_T_DATETIME,		PC_COL_DERIVED },
+	{ "pathway_id",		PC_T_PATHWAY_ID,	PC_COL_REQUIRED, NULL },
+	{ "date",		PC_T_DATE,	PC_COL_REQUIRED | PC_COL_DATE, NULL },
+	{ "kind",		PC_T_WORD,	PC_COL_REQUIRED, "event_kind" },
+	{ "until",		PC_T_DATE,		PC_COL_DATE, NULL },
+	{ "detail",		PC_T_LINE,		0, NULL },
+	{ "source",		PC_T_LINE,		0, NULL },
+	{ "recorded_at",	PC_T_DATETIME,		PC_COL_DERIVED, NULL },
 };
 
 const struct pc_table pc_pathway_table = {
 	"pathway", pathway_cols, N(pathway_cols)
 };
 const struct pc_table pc_rcp_table = { "rcp", rcp_cols, N(rcp_cols) };
-const struct pc_table pc_event_table = { "event", event_cols, N(event_cols) };
+const struct pc_table pc_event_table = {
+	"event", event_cols, N(event_cols)
+};
 
 long
 pc_table_col(const struct pc_table *t, const char *name)
@@ -84,4 +87,20 @@ pc_table_names(const struct pc_table *t)
 	for (i = 0; i < t->ncols; i++)
 		v[i] = t->cols[i].name;
 	return v;
+}
+
+int
+pc_check_column(const struct pc_column *c, const struct pc_vocab *v,
+    const char *s, size_t n, struct pc_buf *out, char *why, size_t whysz)
+{
+	if (c->type == PC_T_WORD || c->type == PC_T_WORDS) {
+		if (v == NULL) {
+			snprintf(why, whysz, "no vocabulary loaded for %s",
+			    c->vocab);
+			return PC_CHECK_BAD;
+		}
+		return pc_vocab_check(v, c->vocab, c->type == PC_T_WORDS, s, n,
+		    out, why, whysz);
+	}
+	return pc_check(c->type, s, n, out, why, whysz);
 }

@@ -15,3 +15,4 @@ helper_setup() {
 	export PARCOURS_KEY=$BATS_TEST_TMPDIR/site.key
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
+export PARCOURS_SHARE=$share

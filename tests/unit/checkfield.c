@@ -8,6 +8,8 @@
  *	checkfield luhn DIGITS
  *	checkfield age BIRTH AT
  *	checkfield today | now		(honour $SOURCE_DATE_EPOCH)
+ *	checkfield word VOCABULARY VALUE	a word of share's vocabularies.csv
+ *	checkfield words VOCABULARY VALUE	a |-list of them
  *
  * Exit 0 when valid, 1 when not, 2 on a usage error.
  */
@@ -27,8 +29,10 @@ usage(void)
 	    "       %s nir-key 13CHARS\n"
 	    "       %s luhn DIGITS\n"
 	    "       %s age BIRTH AT\n"
-	    "       %s today | now\n", getprogname(), getprogname(),
-	    getprogname(), getprogname(), getprogname(), getprogname());
+	    "       %s today | now\n"
+	    "       %s word|words VOCABULARY VALUE\n", getprogname(),
+	    getprogname(), getprogname(), getprogname(), getprogname(),
+	    getprogname(), getprogname());
 	exit(PC_EXIT_USAGE);
 }
 
@@ -68,6 +72,25 @@ main(int argc, char *argv[])
 
 	if (argc < 2)
 		usage();
+	if (strcmp(argv[1], "word") == 0 || strcmp(argv[1], "words") == 0) {
+		struct pc_vocab *v;
+
+		if (argc != 4)
+			usage();
+		if ((v = pc_vocab_load(NULL, why, sizeof why)) == NULL) {
+			fprintf(stderr, "%s: %s\n", getprogname(), why);
+			return PC_EXIT_IO;
+		}
+		r = pc_vocab_check(v, argv[2], argv[1][4] == 's', argv[3],
+		    strlen(argv[3]), &out, why, sizeof why);
+		if (r == PC_CHECK_BAD)
+			printf("bad: %s\n", why);
+		else
+			printf("ok %s\n", out.s);
+		pc_vocab_free(v);
+		pc_buf_free(&out);
+		return r == PC_CHECK_BAD;
+	}
 	if (strcmp(argv[1], "date-parse") == 0) {
 		if (argc != 4)
 			usage();
