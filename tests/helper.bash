@@ -16,3 +16,14 @@ helper_setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 export PARCOURS_SHARE=$share
+
+# The shell commands of a manual page's EXAMPLES ("$ " lines and their
+# continuations), with the installed share directory replaced by ours, so
+# that the test suite runs the examples as a reader would type them.
+man_examples() {
+	awk '/^\.Sh EXAMPLES/ { ex = 1; next } /^\.Sh / { ex = 0 }
+	    ex && /^\.Bd -literal/ { lit = 1; next } /^\.Ed/ { lit = 0 }
+	    ex && lit' "$root/man/$1" |
+	    sed -e 's/\\e/\\/g' -e 's/^\$ //' \
+	        -e "s|/usr/local/share/parcours|$share|g"
+}

@@ -383,3 +383,21 @@ EOF
 	assert_failure 2
 	[ "$stderr" = "pathway-new: nosuch: No such file or directory" ]
 }
+
+@test "the EXAMPLES of pathway-new(1) run as written" {
+	man_examples pathway-new.1 > examples.sh
+	[ "$(grep -c pathway-new examples.sh)" -eq 3 ]
+	unset PARCOURS_KEY
+	run --separate-stderr bash -c 'set -u; . ./examples.sh'
+	# the last example lists the web sample's pathways: header + 53
+	[ "${#lines[@]}" -eq 54 ]
+	[ "${lines[0]}" = "$(printf 'pathway_id\ticd10\tdiagnosis_date')" ]
+	[ "$(stat -c %a site.key)" = 600 ]
+	# the import (271 pathways) and the one recorded by hand
+	[ "$(wc -l < pathways.csv)" -eq 273 ]
+	[ "$(sed -n '1p' rejects.csv | cut -d, -f1)" = IPP ]
+	# running the import again writes nothing
+	run pathway-new -k site.key -m dpi-cp1252 -P pathways.csv \
+	    -a pathways.csv -r rejects.csv "$share/sample-dpi.csv"
+	[ "$(wc -l < pathways.csv)" -eq 273 ]
+}
