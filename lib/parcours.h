@@ -382,4 +382,52 @@ int	 pc_idset_has(const struct pc_idset *, const char *, size_t);
 size_t	 pc_idset_count(const struct pc_idset *);
 void	 pc_idset_free(struct pc_idset *);
 
+/* ---- latest.c: a table read whole, the latest row of each key ---------- */
+
+struct pc_latest;
+
+/*
+ * Reads a whole table and keeps, for each value of the key column, its
+ * last row, at the place of the key's first row.  NULL with the message.
+ */
+struct pc_latest *pc_latest_load(const char *path, const struct pc_readopt *,
+	    const char *key, char *err, size_t errsz);
+size_t	 pc_latest_ncols(const struct pc_latest *);
+const char *pc_latest_colname(const struct pc_latest *, size_t);
+long	 pc_latest_col(const struct pc_latest *, const char *);
+size_t	 pc_latest_nrows(const struct pc_latest *);
+/* Row i's fields (valid until the next call) and its input line. */
+const struct pc_field *pc_latest_row(struct pc_latest *, size_t i,
+	    unsigned long *line);
+void	 pc_latest_free(struct pc_latest *);
+
+/* ---- events.c: the event table in memory, by pathway -------------------- */
+
+#define PC_NODATE	(-2147483647L - 1)	/* no date: an empty field */
+
+struct pc_event {
+	char		*pathway_id;
+	long		 date;		/* days, pc_days() */
+	char		*kind;		/* a word of event_kind */
+	long		 until;		/* PC_NODATE when empty */
+	char		*detail;
+	char		*source;
+	unsigned long	 line;		/* where it was read */
+	size_t		 seq;		/* order in the file */
+};
+
+struct pc_events;
+
+/*
+ * Reads a whole event table; with vocab, kinds are checked against
+ * event_kind.  A bad row is an error naming file, line and column.
+ */
+struct pc_events *pc_events_load(const char *path, const struct pc_vocab *,
+	    char *err, size_t errsz);
+/* The events of a pathway sorted by date, then file order; NULL if none. */
+const struct pc_event *pc_events_of(const struct pc_events *,
+	    const char *pathway_id, size_t *n);
+size_t	 pc_events_count(const struct pc_events *);
+void	 pc_events_free(struct pc_events *);
+
 #endif /* PARCOURS_H */
