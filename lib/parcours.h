@@ -382,6 +382,65 @@ int	 pc_idset_has(const struct pc_idset *, const char *, size_t);
 size_t	 pc_idset_count(const struct pc_idset *);
 void	 pc_idset_free(struct pc_idset *);
 
+/* ---- import.c: the input side of every record-making tool -------------- */
+
+#define PC_MAXCOLS	32
+
+/* Where each column's value comes from: an input column or a constant. */
+struct pc_binding {
+	long		 src[PC_MAXCOLS];
+	const char	*constant[PC_MAXCOLS];
+};
+
+struct pc_import {
+	const struct pc_table	*t;	/* the columns read */
+	struct pc_map		*map;
+	const struct pc_vocab	*vocab;
+	struct pc_writer	*out;
+	struct pc_writer	*rej;
+	const char		*rejpath;
+	char			**rejcols;
+	size_t			 nrejcols;
+	int			 delim_out;
+	int			 verbose;
+	unsigned long		 nread, nwritten, nskipped, nrejected;
+	unsigned long		 ncorrected;
+	int			 status;
+	int			 refused;	/* an input not read whole */
+	/* the row at hand */
+	const char		*file;		/* NULL for operands */
+	unsigned long		 line, record;
+	struct pc_buf		 canon[PC_MAXCOLS];
+	int			 ok[PC_MAXCOLS];
+	struct pc_buf		 reasons;
+	struct pc_buf		 val, msg;
+};
+
+typedef void (*pc_import_fn)(struct pc_import *, const struct pc_binding *,
+	    const struct pc_field *, size_t, void *);
+
+void	 pc_import_init(struct pc_import *, const struct pc_table *,
+	    struct pc_map *, const struct pc_vocab *);
+/* Reads one input (path NULL: stdin), calling fn for each readable row. */
+void	 pc_import_file(struct pc_import *, const char *path,
+	    const struct pc_readopt *, pc_import_fn, void *);
+/* One row from field=value operands. */
+void	 pc_import_operands(struct pc_import *, int argc, char **argv,
+	    pc_import_fn, void *);
+int	 pc_import_is_assignment(const struct pc_table *, const char *);
+/* Values through the map and the checks; -1 when the row has reasons. */
+int	 pc_import_values(struct pc_import *, const struct pc_binding *,
+	    const struct pc_field *, size_t);
+const char *pc_import_canon(const struct pc_import *, const char *col);
+int	 pc_import_ok(const struct pc_import *, const char *col);
+void	 pc_import_reason(struct pc_import *, const char *col, const char *);
+void	 pc_import_reject(struct pc_import *, const struct pc_field *, size_t);
+void	 pc_import_write(struct pc_import *, const char *const *, size_t);
+void	 pc_import_status(struct pc_import *, int);
+void	 pc_import_bail(struct pc_import *, int) __attribute__((noreturn));
+int	 pc_import_finish(struct pc_import *, int replacing,
+	    const char *outpath);
+
 /* ---- latest.c: a table read whole, the latest row of each key ---------- */
 
 struct pc_latest;
