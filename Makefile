@@ -24,7 +24,9 @@ LDLIBS = -lcsv $(shell pkg-config --libs $(PKGS_PC) 2>/dev/null)
 # AddressSanitizer + UndefinedBehaviorSanitizer variant.
 B ?= build
 
-TOOLS = pathway-new
+# Every cmd/X.c is a tool X: install.bats requires its man page,
+# completions and --help.
+TOOLS = $(sort $(basename $(notdir $(wildcard cmd/*.c))))
 TESTBINS = checkfield gen-export
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
@@ -128,4 +130,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
+
+include tests/fuzz/Makefile.inc
