@@ -65,3 +65,26 @@ check_sample() {	# sample map sidecar read written skipped rejected
 	cmp web.csv "$share/sample-web.csv"
 	cmp web.expected "$root/tests/gen/sample-web.expected"
 }
+
+@test "the event samples go in through their maps: every event resolved, the two broken rows rejected" {
+	pathway-new -m "$share/dpi-cp1252.map" -a p.csv "$share/sample-dpi.csv" 2>/dev/null || true
+	run --separate-stderr pathway-event -v -m visits -P p.csv -a e.csv "$share/sample-visits.csv"
+	assert_failure 3
+	[ "${stderr_lines[0]}" = "pathway-event: $share/sample-visits.csv:2535: ins: no pathway for this INS and ICD-10 category" ]
+	[[ "${stderr_lines[1]}" == "pathway-event: $share/sample-visits.csv:2536: kind: \"Téléconsultation\" is not a word of event_kind ("* ]]
+	[ "${stderr_lines[2]}" = "pathway-event: 2535 read, 2533 written, 0 skipped, 2 rejected" ]
+	run --separate-stderr pathway-event -v -m ald -P p.csv -a e.csv "$share/sample-ald.csv"
+	assert_success
+	[ "$stderr" = "pathway-event: 738 read, 738 written, 0 skipped, 0 rejected" ]
+	[ "$(grep -c ',ald-granted,' e.csv)" -eq 227 ]
+	# the same exports again add nothing
+	run --separate-stderr pathway-event -v -m ald -P p.csv -a e.csv "$share/sample-ald.csv"
+	[ "$stderr" = "pathway-event: 738 read, 0 written, 738 skipped, 0 rejected" ]
+}
+
+@test "the event samples are what their generator makes from the DPI sample" {
+	mkdir out
+	sh "$root/tests/gen/gen-events.sh" "$PARCOURS_BIN" out
+	cmp out/sample-visits.csv "$share/sample-visits.csv"
+	cmp out/sample-ald.csv "$share/sample-ald.csv"
+}

@@ -1,0 +1,481 @@
+/*
+ * pathway-event - record dated events of pathways (visits, treatment
+ * dates, ALD decisions...) from exports or field=value operands
+ * (pathway-event(1)).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parcours.h"
+
+#define ERRSZ	512
+
+/*
+ * The columns read: the event table's, and the pathway's INS and ICD-10
+ * with which an export names its pathway instead of pathway_id.
+ */
+static const struct pc_column input_cols[] = {
+	{ "pathway_id",	PC_T_PATHWAY_ID, 0, NULL },
+	{ "ins",	PC_T_INS,	0, NULL },
+	{ "icd10",	PC_T_ICD10,	0, NULL },
+	{ "date",	PC_T_DATE,	PC_COL_REQUIRED | PC_COL_DATE, NULL },
+	{ "kind",	PC_T_WORD,	PC_COL_REQUIRED, "event_kind" },
+	{ "until",	PC_T_DATE,	PC_COL_DATE, NULL },
+	{ "detail",	PC_T_LINE,	0, NULL },
+	{ "source",	PC_T_LINE,	0, NULL },
+	{ "recorded_at", PC_T_DATETIME,	PC_COL_DERIVED, NULL },
+};
+static const struct pc_table input = {
+	"event", input_cols, sizeof input_cols / sizeof input_cols[0]
+};
+#define E	(&pc_event_table)
+
+/* A known pathway, for resolving rows that name it by INS. */
+struct pathway {
+	char	*id, *ins, *cat;	/* cat: the ICD-10 category */
+	long	 birth, diagnosis;
+};
+
+struct run {
+	struct pc_import im;
+	struct pathway	*pw;		/* sorted by INS */
+	struct pathway	**byid;		/* the same, sorted by id */
+	size_t		 npw;
+	int		 have_pathways;
+	struct pc_idset	*seen;		/* pathway_id -> event digests */
+	char		 now[21];
+	long		 today;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: pathway-event [-tv] [-m map] [-P pathways] [-r rejects] "
+	    "[-o file | -a file]\n"
+	    "                     [-e enc] [-d delim] [file ...]\n"
+	    "       pathway-event [-tv] [-P pathways] [-r rejects] "
+	    "[-o file | -a file]\n"
+	    "                     field=value ...\n");
+	exit(PC_EXIT_USAGE);
+}
+
+static void
+help(void)
+{
+	printf(
+"pathway-event - record dated events of pathways (parcours)\n"
+"\n"
+"Examples:\n"
+"  pathway-event -m visits -P pathways.csv -r rejects.csv \\\n"
+"      -a events.csv visits-export.csv\n"
+"  pathway-event -P pathways.csv -a events.csv pathway_id=4e0a-... \\\n"
+"      date=2026-11-02 kind=treatment-end\n"
+"\n"
+"Usage:\n"
+"  pathway-event [-tv] [-m map] [-P pathways] [-r rejects] [-o file | -a file]\n"
+"                [-e enc] [-d delim] [file ...]\n"
+"  pathway-event [-tv] [-P pathways] [-r rejects] [-o file | -a file]\n"
+"                field=value ...\n"
+"\n"
+"Options:\n"
+"  -a file      append to file under a lock; events already there are skipped\n"
+"  -d delim     input delimiter: , ; tab pipe (default , or tab for .tsv)\n"
+"  -e enc       input encoding: utf-8 cp1252 latin1 latin9 (default utf-8)\n"
+"  -m map       import map for a foreign export (parcours(5))\n"
+"  -o file      replace file atomically\n"
+"  -P pathways  the pathway table: checks pathway_id, resolves ins and icd10\n"
+"  -r rejects   write rejected rows, with line and reason, to rejects\n"
+"  -t           write TSV\n"
+"  -v           always print the counts, and each rejected row\n"
+"  -h, --help   this help;  --version  the version\n"
+"\n"
+"Exit status: 0 done, 2 usage, 3 rows rejected, 4 system or I/O error.\n");
+	exit(PC_EXIT_OK);
+}
+
+static void
+event_digest(const char *const *v, unsigned char d[PC_DIGEST])
+{
+	const char *given[8];
+	size_t c, n = 0;
+
+	for (c = 0; c < E->ncols; c++)
+		if (!(E->cols[c].flags & PC_COL_DERIVED))
+			given[n++] = v[c];
+	pc_row_digest(given, n, d);
+}
+
+static int
+cmp_ins(const void *a, const void *b)
+{
+	return strcmp(((const struct pathway *)a)->ins,
+	    ((const struct pathway *)b)->ins);
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcmp((*(struct pathway *const *)a)->id,
+	    (*(struct pathway *const *)b)->id);
+}
+
+static long
+day_of(const char *s)
+{
+	char why[128];
+	long d;
+
+	if (s == NULL || *s == '\0' ||
+	    pc_date_parse(s, strlen(s), NULL, &d, why, sizeof why) == -1)
+		return PC_NODATE;
+	return d;
+}
+
+/* The pathway table of -P: what resolves and checks a row's pathway. */
+static void
+load_pathways(struct run *r, const char *path)
+{
+	struct pc_readopt ro = { 0 };
+	struct pc_latest *l;
+	char err[ERRSZ];
+	long c_id, c_ins, c_icd, c_birth, c_diag;
+	size_t i;
+
+	if (path == NULL)
+		return;
+	if ((l = pc_latest_load(path, &ro, "pathway_id", err,
+	    sizeof err)) == NULL) {
+		pc_warnx("%s", err);
+		pc_import_bail(&r->im, PC_EXIT_REJECT);
+	}
+	c_id = pc_latest_col(l, "pathway_id");
+	c_ins = pc_latest_col(l, "ins");
+	c_icd = pc_latest_col(l, "icd10");
+	c_birth = pc_latest_col(l, "birth_date");
+	c_diag = pc_latest_col(l, "diagnosis_date");
+	if (c_ins < 0 || c_icd < 0) {
+		pc_warnx("%s:1: header: no ins or icd10 column (is it a "
+		    "pathway table?)", path);
+		pc_import_bail(&r->im, PC_EXIT_REJECT);
+	}
+	r->have_pathways = 1;
+	r->npw = pc_latest_nrows(l);
+	r->pw = pc_xcalloc(r->npw ? r->npw : 1, sizeof *r->pw);
+	for (i = 0; i < r->npw; i++) {
+		const struct pc_field *f = pc_latest_row(l, i, NULL);
+
+		r->pw[i].id = pc_xstrdup(f[c_id].s);
+		r->pw[i].ins = pc_xstrdup(f[c_ins].s);
+		r->pw[i].cat = strndup(f[c_icd].s, 3);
+		r->pw[i].birth = c_birth >= 0 ? day_of(f[c_birth].s) : PC_NODATE;
+		r->pw[i].diagnosis = c_diag >= 0 ? day_of(f[c_diag].s) :
+		    PC_NODATE;
+	}
+	pc_latest_free(l);
+	qsort(r->pw, r->npw, sizeof *r->pw, cmp_ins);
+	r->byid = pc_xcalloc(r->npw ? r->npw : 1, sizeof *r->byid);
+	for (i = 0; i < r->npw; i++)
+		r->byid[i] = &r->pw[i];
+	qsort(r->byid, r->npw, sizeof *r->byid, cmp_id);
+}
+
+/* The events already in the -a file: importing them again adds nothing. */
+static void
+load_seen(struct run *r, const char *path)
+{
+	struct pc_readopt ro = { 0 };
+	struct pc_reader *rd;
+	struct pc_row *row;
+	struct stat st;
+	char err[ERRSZ];
+	long col[8];
+	size_t c;
+	int rc;
+
+	r->seen = pc_idset_new();
+	if (path == NULL || stat(path, &st) == -1 || st.st_size == 0 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	if ((rd = pc_reader_open(path, &ro, err, sizeof err)) == NULL) {
+		pc_warnx("%s", err);
+		pc_import_bail(&r->im, PC_EXIT_IO);
+	}
+	for (c = 0; c < E->ncols; c++)
+		col[c] = pc_reader_col(rd, E->cols[c].name);
+	while ((rc = pc_reader_next(rd, &row, err, sizeof err)) == 1) {
+		const char *v[8];
+		unsigned char d[PC_DIGEST];
+
+		if (row->err != PC_ROW_OK) {
+			pc_warnx("%s:%lu: %s", path, row->line, row->why);
+			pc_import_bail(&r->im, PC_EXIT_REJECT);
+		}
+		for (c = 0; c < E->ncols; c++)
+			v[c] = col[c] >= 0 ? row->f[col[c]].s : "";
+		event_digest(v, d);
+		pc_idset_put(r->seen, v[0], strlen(v[0]), d);
+	}
+	if (rc == -1) {
+		pc_warnx("%s", err);
+		pc_import_bail(&r->im, PC_EXIT_IO);
+	}
+	pc_reader_close(rd);
+}
+
+/* Which pathway the row is about: by its id, or by INS (and ICD-10). */
+static const char *
+resolve(struct run *r, const struct pathway **pwp)
+{
+	struct pc_import *im = &r->im;
+	const char *id = pc_import_canon(im, "pathway_id");
+	const char *ins = pc_import_canon(im, "ins");
+	const char *icd = pc_import_canon(im, "icd10");
+	const struct pathway *hit = NULL;
+	char why[160];
+	size_t n = 0;
+
+	*pwp = NULL;
+	if (*id != '\0') {
+		struct pathway key = { .id = (char *)id }, *kp = &key, **hitp;
+
+		if (!r->have_pathways)
+			return id;
+		hitp = bsearch(&kp, r->byid, r->npw, sizeof *r->byid, cmp_id);
+		if (hitp != NULL) {
+			*pwp = *hitp;
+			return id;
+		}
+		pc_import_reason(im, "pathway_id", "no such pathway in the "
+		    "pathway table");
+		return NULL;
+	}
+	if (*ins == '\0') {
+		if (pc_import_ok(im, "ins") || im->reasons.len == 0)
+			pc_import_reason(im, "pathway_id", "missing (or give "
+			    "ins, and -P)");
+		return NULL;
+	}
+	if (!r->have_pathways) {
+		pc_import_reason(im, "ins", "naming a pathway by its INS needs "
+		    "the pathway table (-P)");
+		return NULL;
+	}
+	{
+		struct pathway key = { .ins = (char *)ins };
+		const struct pathway *p = bsearch(&key, r->pw, r->npw,
+		    sizeof *r->pw, cmp_ins);
+
+		if (p != NULL) {
+			/* back to the first of the run of this INS */
+			while (p > r->pw && strcmp(p[-1].ins, ins) == 0)
+				p--;
+			for (; p < r->pw + r->npw && strcmp(p->ins, ins) == 0;
+			    p++) {
+				if (*icd != '\0' &&
+				    strncmp(p->cat, icd, 3) != 0)
+					continue;
+				hit = p;
+				n++;
+			}
+		}
+	}
+	if (n == 0) {
+		pc_import_reason(im, "ins", *icd ? "no pathway for this INS "
+		    "and ICD-10 category" : "no pathway for this INS");
+		return NULL;
+	}
+	if (n > 1) {
+		snprintf(why, sizeof why, "%zu pathways for this INS: give "
+		    "icd10 to tell them apart", n);
+		pc_import_reason(im, "ins", why);
+		return NULL;
+	}
+	*pwp = hit;
+	return hit->id;
+}
+
+static void
+process(struct pc_import *im, const struct pc_binding *b,
+    const struct pc_field *f, size_t nf, void *arg)
+{
+	struct run *r = arg;
+	const struct pathway *pw;
+	const char *id, *v[8];
+	unsigned char d[PC_DIGEST];
+	long date, until;
+	size_t c;
+
+	pc_import_values(im, b, f, nf);
+	id = resolve(r, &pw);
+	date = pc_import_ok(im, "date") ? day_of(pc_import_canon(im, "date")) :
+	    PC_NODATE;
+	until = pc_import_ok(im, "until") ?
+	    day_of(pc_import_canon(im, "until")) : PC_NODATE;
+	if (date != PC_NODATE && date > r->today)
+		pc_import_reason(im, "date", "in the future");
+	if (date != PC_NODATE && pw != NULL && pw->birth != PC_NODATE &&
+	    date < pw->birth)
+		pc_import_reason(im, "date", "before the patient's birth");
+	if (date != PC_NODATE && until != PC_NODATE && until < date)
+		pc_import_reason(im, "until", "before the date");
+	if (im->reasons.len > 0 || id == NULL) {
+		pc_import_reject(im, f, nf);
+		return;
+	}
+	for (c = 0; c < E->ncols; c++)
+		v[c] = pc_import_canon(im, E->cols[c].name);
+	v[0] = id;
+	v[E->ncols - 1] = r->now;
+	event_digest(v, d);
+	if (pc_idset_put(r->seen, id, strlen(id), d) == 0) {
+		im->nskipped++;	/* this event is recorded already */
+		return;
+	}
+	pc_import_write(im, v, E->ncols);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run r = { 0 };
+	struct pc_import *im = &r.im;
+	struct pc_readopt ro = { 0 };
+	struct pc_map *map = NULL;
+	struct pc_vocab *vocab;
+	const char *mappath = NULL, *pathways = NULL, *outpath = NULL;
+	const char *rejpath = NULL, **hdr;
+	enum pc_outmode mode = PC_OUT_STDOUT;
+	char err[ERRSZ];
+	int ch, i, st, have_enc = 0, verbose = 0, delim_out = ',', status;
+	size_t k;
+
+	while ((ch = getopt_long(argc, argv, "a:d:e:hm:o:P:r:tv", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'a':
+		case 'o':
+			if (outpath != NULL) {
+				pc_warnx("-a and -o: one output only");
+				usage();
+			}
+			outpath = optarg;
+			mode = ch == 'a' ? PC_OUT_APPEND : PC_OUT_REPLACE;
+			break;
+		case 'd':
+			if (pc_delim_parse(optarg, &ro.delim) == -1) {
+				pc_warnx("-d %s: a delimiter is , ; tab or "
+				    "pipe", optarg);
+				usage();
+			}
+			break;
+		case 'e':
+			if (pc_enc_parse(optarg, &ro.enc) == -1) {
+				pc_warnx("-e %s: an encoding is utf-8, cp1252, "
+				    "latin1 or latin9", optarg);
+				usage();
+			}
+			have_enc = 1;
+			break;
+		case 'h':
+			help();
+			break;
+		case 'm':
+			mappath = optarg;
+			break;
+		case 'P':
+			pathways = optarg;
+			break;
+		case 'r':
+			rejpath = optarg;
+			break;
+		case 't':
+			delim_out = '\t';
+			break;
+		case 'v':
+			verbose = 1;
+			pc_verbose = 1;
+			break;
+		case 'V':
+			printf("pathway-event (parcours) %s\n", PC_VERSION);
+			return PC_EXIT_OK;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if ((vocab = pc_vocab_load(NULL, err, sizeof err)) == NULL) {
+		pc_warnx("%s", err);
+		return PC_EXIT_IO;
+	}
+	if (mappath != NULL) {
+		enum pc_enc e;
+
+		if ((map = pc_map_load(mappath, &input, err,
+		    sizeof err)) == NULL) {
+			pc_warnx("%s", err);
+			return PC_EXIT_USAGE;
+		}
+		if (ro.delim == 0)
+			ro.delim = pc_map_delim(map);
+		if (!have_enc && pc_map_enc(map, &e) == 0)
+			ro.enc = e;
+		ro.skip = pc_map_skip(map);
+	}
+	if (argc > 0 && pc_import_is_assignment(&input, argv[0]) &&
+	    map != NULL) {
+		pc_warnx("-m reads exports, not field=value operands");
+		usage();
+	}
+	r.today = pc_today();
+	pc_now_iso(r.now);
+	pc_import_init(im, &input, map, vocab);
+	im->rejpath = rejpath;
+	im->delim_out = delim_out;
+	im->verbose = verbose;
+
+	/* Take the output (and its lock) before reading what it holds. */
+	hdr = pc_table_names(E);
+	im->out = pc_writer_open(outpath, mode, delim_out, hdr, E->ncols, err,
+	    sizeof err, &st);
+	free(hdr);
+	if (im->out == NULL) {
+		pc_warnx("%s", err);
+		return st;
+	}
+	load_pathways(&r, pathways);
+	load_seen(&r, mode == PC_OUT_APPEND ? outpath : NULL);
+
+	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
+		pc_import_operands(im, argc, argv, process, &r);
+	else if (argc == 0)
+		pc_import_file(im, NULL, &ro, process, &r);
+	else
+		for (i = 0; i < argc; i++)
+			pc_import_file(im, argv[i], &ro, process, &r);
+
+	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
+	for (k = 0; k < r.npw; k++) {
+		free(r.pw[k].id);
+		free(r.pw[k].ins);
+		free(r.pw[k].cat);
+	}
+	free(r.pw);
+	free(r.byid);
+	pc_idset_free(r.seen);
+	pc_map_free(map);
+	pc_vocab_free(vocab);
+	return status;
+}
