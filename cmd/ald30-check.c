@@ -1,0 +1,897 @@
+/*
+ * ald30-check - the ALD 30 status of each pathway at a date
+ * (ald30-check(1)).
+ *
+ * The rules are data (share/parcours/ald30-rules.csv): ICD-10 ranges and
+ * what they mean for ALD 30, the duration of an exemption, the term of a
+ * request not made by the GP, the age under which no GP is required.
+ * Durations are versioned by the date they are in force from, so that a
+ * new decree adds a row.  The pathway table is read whole, the latest row
+ * of each pathway kept; the events are held in memory by pathway.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parcours.h"
+
+#define ERRSZ		512
+#define WARN_DEFAULT	90
+
+enum cls { CLS_COVERED, CLS_VERIFY, CLS_NOT };
+static const char *clsnames[] = { "covered", "to-verify", "not-covered" };
+
+enum unit { U_DAYS, U_MONTHS, U_YEARS };
+static const char *unitnames[] = { "days", "months", "years" };
+
+/* The dated rules: each kind may have several versions. */
+enum { K_EXEMPTION, K_SHORT, K_GPAGE, NKINDS };
+static const char *kindnames[] = { "exemption", "short-term", "gp-age" };
+
+struct coderule {
+	char		 from[16], to[16];	/* canonical ICD-10 */
+	enum cls	 cls;
+};
+
+struct term {
+	long		 in_force;	/* PC_NODATE: since always */
+	int		 value;
+	enum unit	 unit;
+};
+
+/* The columns added, in this order. */
+static const char *newcols[] = { "ald30_status", "ald30_reason",
+    "ald30_until" };
+#define NNEW	3
+
+struct run {
+	struct coderule		*codes;
+	size_t			 ncodes;
+	struct term		*terms[NKINDS];
+	size_t			 nterms[NKINDS];
+	struct pc_events	*ev;
+	long			 asof;
+	int			 warn;
+	int			 problems;	/* -p */
+	int			 status;
+	int			 found;		/* a problem row */
+	struct pc_writer	*out;
+	char			**hdr;
+	size_t			 nhdr, nin;
+	size_t			 pos[NNEW];
+	unsigned long		 nread, nbad;
+};
+
+struct verdict {
+	const char	*status;
+	char		 reason[256];
+	char		 until[11];
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: ald30-check [-pt] [-n date] [-w days] [-E events] "
+	    "[-R rules] [-o file]\n"
+	    "                   [file ...]\n");
+	exit(PC_EXIT_USAGE);
+}
+
+static void
+help(void)
+{
+	printf(
+"ald30-check - ALD 30 exemption status of each pathway (parcours)\n"
+"\n"
+"Examples:\n"
+"  ald30-check -E events.csv pathways.csv\n"
+"  ald30-check -E events.csv -n 2026-11-23 -w 60 -p pathways.csv | \\\n"
+"      mail -s 'ALD 30 to renew' 3c@example.org\n"
+"\n"
+"Usage:\n"
+"  ald30-check [-pt] [-n date] [-w days] [-E events] [-R rules] [-o file]\n"
+"              [file ...]\n"
+"\n"
+"Options:\n"
+"  -E events  the event table: ald-request (detail: the requester's RPPS),\n"
+"             protocol-signed, ald-granted, ald-refused, death, closed,\n"
+"             transfer\n"
+"  -n date    the as-of date, YYYY-MM-DD (default today)\n"
+"  -o file    replace file atomically\n"
+"  -p         print problem rows only (any status but ok and closed)\n"
+"  -R rules   the rule table (default ald30-rules.csv of the share\n"
+"             directory)\n"
+"  -t         write TSV\n"
+"  -w days    an exemption ending within days is expiring (default %d)\n"
+"  -h, --help this help;  --version  the version\n"
+"\n"
+"Statuses: ok, expiring, expired, short-term, no-request, to-verify,\n"
+"not-covered, closed.\n"
+"Exit status: 0 no problem, 1 problems, 2 usage, 3 rows or an input\n"
+"rejected, 4 system or I/O error.\n", WARN_DEFAULT);
+	exit(PC_EXIT_OK);
+}
+
+static void
+setstatus(struct run *r, int st)
+{
+	/* 4 before 3 before 1. */
+	if (st == PC_EXIT_IO || (st == PC_EXIT_REJECT &&
+	    r->status != PC_EXIT_IO))
+		r->status = st;
+}
+
+static int
+parse_int(const char *s, int lo, int hi, int *v)
+{
+	const char *e = NULL;
+	long long n;
+
+	n = strtonum(s, lo, hi, &e);
+	if (e != NULL || *s == '\0')
+		return -1;
+	*v = (int)n;
+	return 0;
+}
+
+static int
+parse_date(const char *s, long *d)
+{
+	char why[128];
+
+	return pc_date_parse(s, strlen(s), NULL, d, why, sizeof why);
+}
+
+/* ---- dates ------------------------------------------------------------ */
+
+/* months after day; a day the month lacks becomes its last day. */
+static long
+add_months(long day, long months)
+{
+	int y, m, d, dim;
+	long t;
+
+	pc_civil(day, &y, &m, &d);
+	t = (long)y * 12 + (m - 1) + months;
+	y = (int)(t / 12);
+	m = (int)(t % 12) + 1;
+	dim = (int)((m == 12 ? pc_days(y + 1, 1, 1) : pc_days(y, m + 1, 1)) -
+	    pc_days(y, m, 1));
+	return pc_days(y, m, d > dim ? dim : d);
+}
+
+static long
+add_term(long day, const struct term *t)
+{
+	switch (t->unit) {
+	case U_DAYS:
+		return day + t->value;
+	case U_MONTHS:
+		return add_months(day, t->value);
+	default:
+		return add_months(day, 12L * t->value);
+	}
+}
+
+/* The version of a rule in force at day: the latest in_force <= day. */
+static const struct term *
+term_at(const struct run *r, int kind, long day)
+{
+	const struct term *best = NULL;
+	size_t i;
+
+	for (i = 0; i < r->nterms[kind]; i++) {
+		const struct term *t = &r->terms[kind][i];
+
+		if (t->in_force <= day &&
+		    (best == NULL || t->in_force > best->in_force))
+			best = t;
+	}
+	return best;	/* never NULL: the loader wants an undated row */
+}
+
+/* "5 years", "6 months", "1 day" */
+static void
+term_text(const struct term *t, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "%d %.*s", t->value,
+	    (int)strlen(unitnames[t->unit]) - (t->value == 1),
+	    unitnames[t->unit]);
+}
+
+/* ---- the rule table --------------------------------------------------- */
+
+#define TFAIL(...) do {							\
+	int n_ = snprintf(err, errsz, "%s:%lu: ", path, row->line);	\
+	if (n_ >= 0 && (size_t)n_ < errsz)				\
+		snprintf(err + n_, errsz - n_, __VA_ARGS__);		\
+	goto fail;							\
+} while (0)
+
+static int
+load_rules(struct run *r, const char *path, char *err, size_t errsz)
+{
+	static const char *const need[] = { "rule", "from", "to", "status",
+	    "value", "unit", "in_force", "source", "decree_date",
+	    "confidence" };
+	enum { C_RULE, C_FROM, C_TO, C_STATUS, C_VALUE, C_UNIT, C_INFORCE,
+	    C_SOURCE, C_DECREE, C_CONF, NC };
+	struct pc_readopt ro = { 0 };
+	struct pc_reader *rd;
+	struct pc_row *row = NULL;
+	struct pc_buf canon = { 0 };
+	char why[256];
+	long col[NC], d;
+	size_t i, k;
+	int rc, kind, first[NKINDS] = { 0 };
+
+	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL)
+		return -1;
+	for (i = 0; i < NC; i++)
+		if ((col[i] = pc_reader_col(rd, need[i])) == -1) {
+			snprintf(err, errsz, "%s:1: header: no column %s", path,
+			    need[i]);
+			pc_reader_close(rd);
+			return -1;
+		}
+	while ((rc = pc_reader_next(rd, &row, err, errsz)) == 1) {
+		const struct pc_field *f = row->f;
+		const char *rule = f[col[C_RULE]].s;
+
+		if (row->err != PC_ROW_OK)
+			TFAIL("%s", row->why);
+		if (f[col[C_SOURCE]].len == 0)
+			TFAIL("source: empty (every rule says where it comes "
+			    "from)");
+		if (f[col[C_DECREE]].len > 0 &&
+		    parse_date(f[col[C_DECREE]].s, &d) == -1)
+			TFAIL("decree_date: not a date (YYYY-MM-DD)");
+		if (strlen(f[col[C_CONF]].s) != 1 ||
+		    strchr("CPUD", f[col[C_CONF]].s[0]) == NULL)
+			TFAIL("confidence: C, P, U or D");
+		if (strcmp(rule, "code") == 0) {
+			struct coderule cr;
+
+			if (f[col[C_VALUE]].len || f[col[C_UNIT]].len ||
+			    f[col[C_INFORCE]].len)
+				TFAIL("a code rule has no value, unit or "
+				    "in_force");
+			for (k = 0; k < 3; k++)
+				if (strcmp(f[col[C_STATUS]].s, clsnames[k]) == 0)
+					break;
+			if (k == 3)
+				TFAIL("status: covered, to-verify or "
+				    "not-covered");
+			cr.cls = (enum cls)k;
+			if (pc_check(PC_T_ICD10, f[col[C_FROM]].s,
+			    f[col[C_FROM]].len, &canon, why, sizeof why) !=
+			    PC_CHECK_OK || canon.len >= sizeof cr.from)
+				TFAIL("from: %s", why);
+			strlcpy(cr.from, canon.s, sizeof cr.from);
+			if (pc_check(PC_T_ICD10, f[col[C_TO]].s,
+			    f[col[C_TO]].len, &canon, why, sizeof why) !=
+			    PC_CHECK_OK || canon.len >= sizeof cr.to)
+				TFAIL("to: %s", why);
+			strlcpy(cr.to, canon.s, sizeof cr.to);
+			if (strcmp(cr.from, cr.to) > 0)
+				TFAIL("to: %s comes before from %s", cr.to,
+				    cr.from);
+			r->codes = pc_xreallocarray(r->codes, r->ncodes + 1,
+			    sizeof *r->codes);
+			r->codes[r->ncodes++] = cr;
+			continue;
+		}
+		for (kind = 0; kind < NKINDS; kind++)
+			if (strcmp(rule, kindnames[kind]) == 0)
+				break;
+		if (kind == NKINDS)
+			TFAIL("rule: code, exemption, short-term or gp-age");
+		{
+			struct term t;
+
+			if (f[col[C_FROM]].len || f[col[C_TO]].len ||
+			    f[col[C_STATUS]].len)
+				TFAIL("a %s rule has no from, to or status",
+				    rule);
+			if (parse_int(f[col[C_VALUE]].s, 1, kind == K_GPAGE ?
+			    150 : 36500, &t.value) == -1)
+				TFAIL("value: a whole number, 1 or more");
+			for (k = 0; k < 3; k++)
+				if (strcmp(f[col[C_UNIT]].s, unitnames[k]) == 0)
+					break;
+			if (k == 3 || (kind == K_GPAGE && k != U_YEARS))
+				TFAIL("unit: %s", kind == K_GPAGE ? "years" :
+				    "days, months or years");
+			t.unit = (enum unit)k;
+			t.in_force = PC_NODATE;
+			if (f[col[C_INFORCE]].len > 0 &&
+			    parse_date(f[col[C_INFORCE]].s, &t.in_force) == -1)
+				TFAIL("in_force: empty or a date (YYYY-MM-DD)");
+			for (i = 0; i < r->nterms[kind]; i++)
+				if (r->terms[kind][i].in_force == t.in_force)
+					TFAIL("in_force: a second %s rule in "
+					    "force from the same date", rule);
+			if (t.in_force == PC_NODATE)
+				first[kind] = 1;
+			r->terms[kind] = pc_xreallocarray(r->terms[kind],
+			    r->nterms[kind] + 1, sizeof *r->terms[kind]);
+			r->terms[kind][r->nterms[kind]++] = t;
+		}
+	}
+	if (rc == -1)
+		goto fail;
+	pc_buf_free(&canon);
+	pc_reader_close(rd);
+	if (r->ncodes == 0) {
+		snprintf(err, errsz, "%s: no code rule", path);
+		return -1;
+	}
+	for (kind = 0; kind < NKINDS; kind++)
+		if (!first[kind]) {
+			snprintf(err, errsz, "%s: no %s rule with an empty "
+			    "in_force (one must hold for any date)", path,
+			    kindnames[kind]);
+			return -1;
+		}
+	return 0;
+fail:
+	pc_buf_free(&canon);
+	pc_reader_close(rd);
+	return -1;
+}
+
+/*
+ * A bound is a category (D46) or a subcategory (D46.9): a code lies
+ * within [from, to] when its first characters, as many as the bound's,
+ * are not below from and not above to.
+ */
+static const struct coderule *
+code_rule(const struct run *r, const char *icd)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncodes; i++) {
+		const struct coderule *c = &r->codes[i];
+
+		if (strncmp(icd, c->from, strlen(c->from)) >= 0 &&
+		    strncmp(icd, c->to, strlen(c->to)) <= 0)
+			return c;
+	}
+	return NULL;
+}
+
+/* ---- the verdict of a pathway ----------------------------------------- */
+
+static int
+is_stop(const char *k)
+{
+	return strcmp(k, "death") == 0 || strcmp(k, "transfer") == 0 ||
+	    strcmp(k, "closed") == 0;
+}
+
+static int
+is_kind(const struct pc_event *e, const char *k)
+{
+	return e != NULL && strcmp(e->kind, k) == 0;
+}
+
+enum who { BY_GP, BY_CHILD, BY_OTHER, BY_NOGP, BY_UNKNOWN };
+
+/*
+ * Who made a request, from its detail (the requester's RPPS) and the
+ * pathway's gp_rpps; a child under the gp-age at the request needs none.
+ */
+static enum who
+requester(const struct run *r, const struct pc_event *req, long birth,
+    const char *gp)
+{
+	const struct term *t = term_at(r, K_GPAGE, req->date);
+	struct pc_buf canon = { 0 };
+	char why[160];
+	enum who w;
+
+	if (pc_age(birth, req->date) < t->value)
+		return BY_CHILD;
+	if (*gp == '\0')
+		return BY_NOGP;
+	if (pc_check(PC_T_RPPS, req->detail, strlen(req->detail), &canon, why,
+	    sizeof why) != PC_CHECK_OK)
+		w = BY_UNKNOWN;
+	else
+		w = strcmp(canon.s, gp) == 0 ? BY_GP : BY_OTHER;
+	pc_buf_free(&canon);
+	return w;
+}
+
+static void
+short_reason(struct verdict *v, enum who w, const char *req,
+    const char *term, int ended, const char *end)
+{
+	const char *by;
+
+	switch (w) {
+	case BY_NOGP:
+		by = "request on %s with no GP declared";
+		break;
+	case BY_UNKNOWN:
+		by = "request on %s by a physician not identified";
+		break;
+	default:
+		by = "request by a physician other than the GP on %s";
+		break;
+	}
+	snprintf(v->reason, sizeof v->reason, by, req);
+	snprintf(v->reason + strlen(v->reason), sizeof v->reason -
+	    strlen(v->reason), ": %s, %s %s", term, ended ? "ended" : "to", end);
+}
+
+static void
+judge(const struct run *r, const char *id, const char *icd, long birth,
+    const char *gp, struct verdict *v)
+{
+	const struct pc_event *all, *ev, *dec = NULL, *req = NULL,
+	    *prot = NULL;
+	const struct coderule *cr;
+	const struct term *t;
+	char d1[11], d2[11], term[32];
+	size_t nall, nev, i;
+	long end;
+	enum who w;
+
+	memset(v, 0, sizeof *v);
+	/* Only what is known at the as-of date counts. */
+	all = pc_events_of(r->ev, id, &nall);
+	for (nev = 0; nev < nall && all[nev].date <= r->asof; nev++)
+		;
+	ev = all;
+	for (i = 0; i < nev; i++)
+		if (is_stop(ev[i].kind)) {
+			v->status = "closed";
+			pc_date_fmt(ev[i].date, d1);
+			snprintf(v->reason, sizeof v->reason, "%s on %s",
+			    ev[i].kind, d1);
+			return;
+		}
+
+	cr = code_rule(r, icd);
+	if (cr == NULL || cr->cls == CLS_NOT) {
+		v->status = "not-covered";
+		snprintf(v->reason, sizeof v->reason, "%s is not in an ALD 30 "
+		    "range", icd);
+		return;
+	}
+
+	/* The latest decision, and the request and protocol after it. */
+	for (i = 0; i < nev; i++)
+		if (is_kind(&ev[i], "ald-granted") ||
+		    is_kind(&ev[i], "ald-refused"))
+			dec = &ev[i];
+	for (i = dec == NULL ? 0 : (size_t)(dec - ev) + 1; i < nev; i++) {
+		if (is_kind(&ev[i], "ald-request"))
+			req = &ev[i];
+		else if (is_kind(&ev[i], "protocol-signed"))
+			prot = &ev[i];
+	}
+
+	if (is_kind(dec, "ald-granted")) {
+		const struct pc_event *greq = NULL;
+
+		/* The request it answers: the latest on or before it. */
+		for (i = 0; &ev[i] != dec; i++)
+			if (is_kind(&ev[i], "ald-request"))
+				greq = &ev[i];
+		w = greq == NULL ? BY_GP : requester(r, greq, birth, gp);
+		pc_date_fmt(dec->date, d1);
+		if (w != BY_GP && w != BY_CHILD) {
+			t = term_at(r, K_SHORT, greq->date);
+			end = dec->until != PC_NODATE ? dec->until :
+			    add_term(greq->date, t);
+			pc_date_fmt(end, v->until);
+			pc_date_fmt(greq->date, d2);
+			term_text(t, term, sizeof term);
+			v->status = r->asof > end ? "expired" : "short-term";
+			short_reason(v, w, d2, term, r->asof > end, v->until);
+			return;
+		}
+		end = dec->until != PC_NODATE ? dec->until :
+		    add_term(dec->date, term_at(r, K_EXEMPTION, dec->date));
+		pc_date_fmt(end, v->until);
+		if (r->asof > end) {
+			v->status = "expired";
+			snprintf(v->reason, sizeof v->reason, "exemption granted "
+			    "%s ended %s", d1, v->until);
+		} else if (end - r->asof <= r->warn) {
+			v->status = "expiring";
+			snprintf(v->reason, sizeof v->reason, "exemption granted "
+			    "%s ends %s, in %ld day%s", d1, v->until,
+			    end - r->asof, end - r->asof == 1 ? "" : "s");
+		} else {
+			v->status = "ok";
+			snprintf(v->reason, sizeof v->reason, "exemption granted "
+			    "%s runs to %s", d1, v->until);
+		}
+		return;
+	}
+
+	/* No exemption granted: the code's question comes first. */
+	if (cr->cls == CLS_VERIFY) {
+		v->status = "to-verify";
+		if (strcmp(cr->from, cr->to) == 0)
+			snprintf(v->reason, sizeof v->reason, "%s is in %s: "
+			    "check the CNAM mapping", icd, cr->from);
+		else
+			snprintf(v->reason, sizeof v->reason, "%s is in %s-%s: "
+			    "check the CNAM mapping", icd, cr->from, cr->to);
+		return;
+	}
+	if (req != NULL) {
+		pc_date_fmt(req->date, d2);
+		w = requester(r, req, birth, gp);
+		if (w != BY_GP && w != BY_CHILD) {
+			t = term_at(r, K_SHORT, req->date);
+			end = add_term(req->date, t);
+			pc_date_fmt(end, v->until);
+			term_text(t, term, sizeof term);
+			v->status = r->asof > end ? "expired" : "short-term";
+			short_reason(v, w, d2, term, r->asof > end, v->until);
+			return;
+		}
+		if (prot != NULL) {
+			v->status = "ok";
+			pc_date_fmt(prot->date, d1);
+			snprintf(v->reason, sizeof v->reason, "request on %s "
+			    "and protocol on %s: awaiting the decision", d2, d1);
+			return;
+		}
+		v->status = "no-request";
+		snprintf(v->reason, sizeof v->reason, "request on %s but no "
+		    "protocol recorded", d2);
+		return;
+	}
+	v->status = "no-request";
+	if (prot != NULL) {
+		pc_date_fmt(prot->date, d1);
+		snprintf(v->reason, sizeof v->reason, "protocol signed on %s "
+		    "but no ALD request recorded", d1);
+	} else if (dec != NULL) {
+		pc_date_fmt(dec->date, d1);
+		snprintf(v->reason, sizeof v->reason, "ALD refused on %s, no "
+		    "request since", d1);
+	} else
+		snprintf(v->reason, sizeof v->reason, "no ALD request recorded");
+}
+
+static int
+is_problem(const char *status)
+{
+	return strcmp(status, "ok") != 0 && strcmp(status, "closed") != 0;
+}
+
+/*
+ * Checks the fields the verdict needs; -1 after saying what is wrong.
+ * icd and gp receive the canonical forms.
+ */
+static int
+check_row(const char *where, const struct pc_field *id,
+    const struct pc_field *icd, const struct pc_field *birth_f,
+    const struct pc_field *gp_f, struct pc_buf *icd_c, struct pc_buf *gp_c,
+    long *birth)
+{
+	struct pc_buf tmp = { 0 };
+	char why[256];
+	int bad = 0;
+
+	if (pc_check(PC_T_PATHWAY_ID, id->s, id->len, &tmp, why,
+	    sizeof why) != PC_CHECK_OK) {
+		pc_warnx("%s: pathway_id: %s", where,
+		    id->len ? why : "empty");
+		bad = 1;
+	}
+	if (pc_check(PC_T_ICD10, icd->s, icd->len, icd_c, why,
+	    sizeof why) != PC_CHECK_OK) {
+		pc_warnx("%s: icd10: %s", where, icd->len ? why : "empty");
+		bad = 1;
+	}
+	/* The birth date identifies a patient: never shown. */
+	if (pc_check(PC_T_DATE, birth_f->s, birth_f->len, &tmp, why,
+	    sizeof why) != PC_CHECK_OK ||
+	    parse_date(tmp.s, birth) == -1) {
+		pc_warnx("%s: birth_date: %s", where, birth_f->len ?
+		    "not a date (YYYY-MM-DD)" : "empty");
+		bad = 1;
+	}
+	pc_buf_clear(gp_c);
+	pc_buf_adds(gp_c, "");
+	if (gp_f != NULL && gp_f->len > 0 && pc_check(PC_T_RPPS, gp_f->s,
+	    gp_f->len, gp_c, why, sizeof why) != PC_CHECK_OK) {
+		pc_warnx("%s: gp_rpps: %s", where, why);
+		bad = 1;
+	}
+	pc_buf_free(&tmp);
+	return bad ? -1 : 0;
+}
+
+/* ---- input and output ------------------------------------------------- */
+
+static int
+open_output(struct run *r, struct pc_latest *l, const char *outpath,
+    int delim)
+{
+	char err[ERRSZ];
+	size_t i, k;
+	int st;
+
+	r->nin = pc_latest_ncols(l);
+	r->hdr = pc_xcalloc(r->nin + NNEW, sizeof *r->hdr);
+	for (i = 0; i < r->nin; i++)
+		r->hdr[i] = pc_xstrdup(pc_latest_colname(l, i));
+	r->nhdr = r->nin;
+	for (k = 0; k < NNEW; k++) {
+		long c = pc_latest_col(l, newcols[k]);
+
+		if (c >= 0)
+			r->pos[k] = (size_t)c;
+		else {
+			r->pos[k] = r->nhdr;
+			r->hdr[r->nhdr++] = pc_xstrdup(newcols[k]);
+		}
+	}
+	r->out = pc_writer_open(outpath, outpath ? PC_OUT_REPLACE :
+	    PC_OUT_STDOUT, delim, (const char *const *)r->hdr, r->nhdr, err,
+	    sizeof err, &st);
+	if (r->out == NULL) {
+		pc_warnx("%s", err);
+		setstatus(r, st);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+same_header(const struct run *r, const struct pc_latest *l)
+{
+	size_t i;
+
+	if (pc_latest_ncols(l) != r->nin)
+		return 0;
+	for (i = 0; i < r->nin; i++)
+		if (strcmp(pc_latest_colname(l, i), r->hdr[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* 0 done, -1 input refused, -2 output failed. */
+static int
+do_file(struct run *r, const char *path, const char *outpath, int delim)
+{
+	static const char *const need[] = { "pathway_id", "icd10",
+	    "birth_date" };
+	struct pc_readopt ro = { 0 };
+	struct pc_latest *l;
+	struct pc_buf icd = { 0 }, gp = { 0 };
+	char err[ERRSZ];
+	const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" :
+	    path;
+	long c_id, c_icd, c_birth, c_gp;
+	const char **vals;
+	size_t i, k, n;
+	int fd, rc = 0;
+
+	if (path != NULL && strcmp(path, "-") != 0) {
+		if ((fd = open(path, O_RDONLY)) == -1) {
+			pc_warnx("%s: %s", path, strerror(errno));
+			setstatus(r, PC_EXIT_IO);
+			return -1;
+		}
+		close(fd);
+	}
+	if ((l = pc_latest_load(path, &ro, "pathway_id", err,
+	    sizeof err)) == NULL) {
+		pc_warnx("%s", err);
+		setstatus(r, PC_EXIT_REJECT);
+		return -1;
+	}
+	for (k = 0; k < 3; k++)
+		if (pc_latest_col(l, need[k]) == -1) {
+			pc_warnx("%s:1: header: no column %s (is it a pathway "
+			    "table?)", name, need[k]);
+			pc_latest_free(l);
+			setstatus(r, PC_EXIT_REJECT);
+			return -1;
+		}
+	c_id = pc_latest_col(l, "pathway_id");
+	c_icd = pc_latest_col(l, "icd10");
+	c_birth = pc_latest_col(l, "birth_date");
+	c_gp = pc_latest_col(l, "gp_rpps");
+	if (r->out == NULL) {
+		if (open_output(r, l, outpath, delim) == -1) {
+			pc_latest_free(l);
+			return -2;
+		}
+	} else if (!same_header(r, l)) {
+		pc_warnx("%s:1: header: differs from the first input's", name);
+		pc_latest_free(l);
+		setstatus(r, PC_EXIT_REJECT);
+		return -1;
+	}
+	vals = pc_xcalloc(r->nhdr, sizeof *vals);
+	n = pc_latest_nrows(l);
+	for (i = 0; i < n && rc == 0; i++) {
+		struct verdict v;
+		const struct pc_field *f;
+		unsigned long line;
+		char where[ERRSZ];
+		long birth = 0;
+
+		f = pc_latest_row(l, i, &line);
+		r->nread++;
+		snprintf(where, sizeof where, "%s:%lu", name, line);
+		memset(&v, 0, sizeof v);
+		if (check_row(where, &f[c_id], &f[c_icd], &f[c_birth],
+		    c_gp >= 0 ? &f[c_gp] : NULL, &icd, &gp, &birth) == -1) {
+			r->nbad++;
+			setstatus(r, PC_EXIT_REJECT);
+			v.status = "";
+		} else {
+			judge(r, f[c_id].s, icd.s, birth, gp.s, &v);
+			if (is_problem(v.status))
+				r->found = 1;
+		}
+		if (r->problems && (*v.status == '\0' ||
+		    !is_problem(v.status)))
+			continue;
+		for (k = 0; k < r->nin; k++)
+			vals[k] = f[k].s;
+		vals[r->pos[0]] = v.status;
+		vals[r->pos[1]] = v.reason;
+		vals[r->pos[2]] = v.until;
+		if (pc_writer_rowv(r->out, vals, r->nhdr) == -1)
+			rc = -2;	/* pc_writer_close says why */
+	}
+	free(vals);
+	pc_buf_free(&icd);
+	pc_buf_free(&gp);
+	pc_latest_free(l);
+	return rc;
+}
+
+static char *
+share_file(const char *name)
+{
+	char buf[1024];
+
+	if (pc_share_path(name, buf, sizeof buf) == -1) {
+		pc_warnx("share directory name too long");
+		exit(PC_EXIT_USAGE);
+	}
+	return pc_xstrdup(buf);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run r = { 0 };
+	struct pc_vocab *vocab = NULL;
+	const char *outpath = NULL, *rulepath = NULL, *evpath = NULL;
+	char err[ERRSZ], *defrules = NULL;
+	int ch, i, delim = ',', refused = 0, rc = 0, wrc;
+
+	r.asof = PC_NODATE;
+	r.warn = WARN_DEFAULT;
+	while ((ch = getopt_long(argc, argv, "E:hn:o:pR:tw:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'E':
+			evpath = optarg;
+			break;
+		case 'h':
+			help();
+			break;
+		case 'n':
+			if (parse_date(optarg, &r.asof) == -1) {
+				pc_warnx("-n %s: not a date (YYYY-MM-DD)",
+				    optarg);
+				usage();
+			}
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'p':
+			r.problems = 1;
+			break;
+		case 'R':
+			rulepath = optarg;
+			break;
+		case 't':
+			delim = '\t';
+			break;
+		case 'w':
+			if (parse_int(optarg, 0, 3650, &r.warn) == -1) {
+				pc_warnx("-w %s: a number of days, 0 to 3650",
+				    optarg);
+				usage();
+			}
+			break;
+		case 'V':
+			printf("ald30-check (parcours) %s\n", PC_VERSION);
+			return PC_EXIT_OK;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (r.asof == PC_NODATE)
+		r.asof = pc_today();
+
+	if (rulepath == NULL)
+		rulepath = defrules = share_file("ald30-rules.csv");
+	if (load_rules(&r, rulepath, err, sizeof err) == -1) {
+		pc_warnx("%s", err);
+		return PC_EXIT_USAGE;
+	}
+	if (evpath != NULL) {
+		int fd;
+
+		if ((fd = open(evpath, O_RDONLY)) == -1) {
+			pc_warnx("%s: %s", evpath, strerror(errno));
+			return PC_EXIT_IO;
+		}
+		close(fd);
+		if ((vocab = pc_vocab_load(NULL, err, sizeof err)) == NULL) {
+			pc_warnx("%s", err);
+			return PC_EXIT_USAGE;
+		}
+		if ((r.ev = pc_events_load(evpath, vocab, err,
+		    sizeof err)) == NULL) {
+			pc_warnx("%s", err);
+			return PC_EXIT_REJECT;
+		}
+	}
+
+	if (argc == 0)
+		rc = do_file(&r, NULL, outpath, delim);
+	else
+		for (i = 0; i < argc && rc != -2; i++)
+			if ((rc = do_file(&r, argv[i], outpath, delim)) == -1)
+				refused = 1;
+	if (rc == -1)
+		refused = 1;
+	if (r.out != NULL) {
+		wrc = pc_writer_close(r.out, !(refused && outpath != NULL),
+		    err, sizeof err);
+		if (wrc == -1) {
+			pc_warnx("%s", err);
+			setstatus(&r, PC_EXIT_IO);
+		}
+		/* wrc 1: the reader went away; end quietly. */
+	}
+	if (refused && outpath != NULL)
+		pc_warnx("%s: left as it was: an input could not be read",
+		    outpath);
+	if (r.nbad > 0)
+		pc_warnx("%lu read, %lu not judged", r.nread, r.nbad);
+	if (r.status == PC_EXIT_OK && r.found)
+		r.status = PC_EXIT_FOUND;
+
+	for (i = 0; r.hdr != NULL && (size_t)i < r.nhdr; i++)
+		free(r.hdr[i]);
+	free(r.hdr);
+	free(defrules);
+	free(r.codes);
+	for (i = 0; i < NKINDS; i++)
+		free(r.terms[i]);
+	pc_events_free(r.ev);
+	pc_vocab_free(vocab);
+	return r.status;
+}
