@@ -1,0 +1,1214 @@
+/*
+ * followup-due - when each pathway's next follow-up visit, and for
+ * survivors exposed to anthracyclines or heart radiation the next
+ * echocardiography, is due (followup-due(1)).
+ *
+ * The schedules are data (share/parcours/followup-schedules.csv and
+ * cardiac-surveillance.csv): a rule is a list of phases of intervals
+ * relative to the end of treatment, chosen by an ICD-10 pattern and the
+ * age group at diagnosis.  The pathway table is read whole, the latest
+ * row of each pathway kept; the events are held in memory by pathway.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <pcre2.h>
+
+#include "parcours.h"
+
+#define ERRSZ		512
+#define MATCH_LIMIT	100000u
+#define DEPTH_LIMIT	1000u
+#define LEAD_DEFAULT	30
+
+enum { AGE_CHILD, AGE_AYA, AGE_ADULT, AGE_ANY };
+static const char *agenames[] = { "child", "aya", "adult", "any" };
+
+struct phase {
+	int		 from, to;	/* months after the anchor; to -1: life-long */
+	int		 every;		/* months */
+	int		 tol;		/* days */
+};
+
+struct rule {
+	char			*name;
+	char			*pattern;
+	int			 age;
+	pcre2_code		*re;
+	pcre2_match_data	*md;
+	struct phase		*ph;
+	size_t			 nph;
+};
+
+struct factor {
+	char	*agent;
+	double	 f;
+};
+
+struct crule {
+	char	*name;
+	double	 amin, amax, rmin, rmax;	/* NAN: no bound */
+	int	 every;			/* years */
+};
+
+struct cardiac {
+	struct factor	*fac;
+	size_t		 nfac;
+	struct crule	*cr;
+	size_t		 ncr;
+	int		 first_years;
+	int		 tol;
+	int		 max_age;
+};
+
+/* The columns added, in this order. */
+static const char *newcols[] = {
+	"followup_next", "followup_status", "followup_late_days",
+	"followup_rule", "echo_next", "echo_status", "echo_late_days",
+	"echo_every_years", "echo_basis"
+};
+#define NNEW	(sizeof newcols / sizeof newcols[0])
+enum { N_NEXT, N_STATUS, N_LATE, N_RULE, E_NEXT, E_STATUS, E_LATE, E_EVERY,
+    E_BASIS };
+
+struct run {
+	struct rule		*rules;
+	size_t			 nrules;
+	pcre2_match_context	*mctx;
+	struct cardiac		 card;
+	struct pc_events	*ev;
+	const char		*evpath;
+	long			 asof;
+	int			 lead;
+	int			 problems;	/* only due and overdue rows */
+	int			 status;
+	int			 overdue;
+	struct pc_writer	*out;
+	char			**hdr;		/* the output's columns */
+	size_t			 nhdr, nin;
+	size_t			 pos[NNEW];	/* where each new column goes */
+	unsigned long		 nread, nbad;
+};
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: followup-due [-pt] [-n date] [-w days] [-S schedules] "
+	    "[-C cardiac]\n"
+	    "                    [-E events] [-o file] [file ...]\n");
+	exit(PC_EXIT_USAGE);
+}
+
+static void
+help(void)
+{
+	printf(
+"followup-due - follow-up and echocardiography due dates (parcours)\n"
+"\n"
+"Examples:\n"
+"  followup-due -E events.csv pathways.csv\n"
+"  followup-due -E events.csv -n 2026-11-23 -p pathways.csv | \\\n"
+"      mail -s 'follow-up overdue' idec@example.org\n"
+"\n"
+"Usage:\n"
+"  followup-due [-pt] [-n date] [-w days] [-S schedules] [-C cardiac]\n"
+"               [-E events] [-o file] [file ...]\n"
+"\n"
+"Options:\n"
+"  -C cardiac    echocardiography rules (default cardiac-surveillance.csv\n"
+"                of the share directory)\n"
+"  -E events     the event table: treatment ends, visits, exposures, deaths\n"
+"  -n date       the as-of date, YYYY-MM-DD (default today)\n"
+"  -o file       replace file atomically\n"
+"  -p            print due and overdue rows only\n"
+"  -S schedules  follow-up schedules (default followup-schedules.csv of\n"
+"                the share directory)\n"
+"  -t            write TSV\n"
+"  -w days       a visit is due this many days before its date (default %d)\n"
+"  -h, --help    this help;  --version  the version\n"
+"\n"
+"Exit status: 0 nothing overdue, 1 something overdue, 2 usage, 3 rows or\n"
+"an input rejected, 4 system or I/O error.\n", LEAD_DEFAULT);
+	exit(PC_EXIT_OK);
+}
+
+static void
+setstatus(struct run *r, int st)
+{
+	/* 4 before 3 before 1. */
+	if (st == PC_EXIT_IO || (st == PC_EXIT_REJECT &&
+	    r->status != PC_EXIT_IO))
+		r->status = st;
+}
+
+/* ---- small parsers ---------------------------------------------------- */
+
+static int
+parse_int(const char *s, int lo, int hi, int *v)
+{
+	const char *e = NULL;
+	long long n;
+
+	n = strtonum(s, lo, hi, &e);
+	if (e != NULL || *s == '\0')
+		return -1;
+	*v = (int)n;
+	return 0;
+}
+
+static int
+parse_num(const char *s, double *v)
+{
+	char *e;
+
+	if (*s == '\0' || !(isdigit((unsigned char)*s) || *s == '.'))
+		return -1;
+	errno = 0;
+	*v = strtod(s, &e);
+	if (*e != '\0' || errno != 0 || !isfinite(*v) || *v < 0)
+		return -1;
+	return 0;
+}
+
+/* Without libm: the Makefile links none. */
+static int
+whole(double v)
+{
+	return v >= 0 && v < 1e15 && v == (double)(long long)v;
+}
+
+static int
+parse_date(const char *s, long *d)
+{
+	char why[128];
+
+	return pc_date_parse(s, strlen(s), NULL, d, why, sizeof why);
+}
+
+/* ---- dates: months after a day, end of month kept within the month ---- */
+
+static long
+add_months(long day, long months)
+{
+	int y, m, d, dim;
+	long t;
+
+	pc_civil(day, &y, &m, &d);
+	t = (long)y * 12 + (m - 1) + months;
+	y = (int)(t / 12);
+	m = (int)(t % 12) + 1;
+	dim = (int)((m == 12 ? pc_days(y + 1, 1, 1) : pc_days(y, m + 1, 1)) -
+	    pc_days(y, m, 1));
+	return pc_days(y, m, d > dim ? dim : d);
+}
+
+/* Whole months from a to b (b >= a). */
+static long
+months_between(long a, long b)
+{
+	int ay, am, ad, by, bm, bd;
+	long n;
+
+	pc_civil(a, &ay, &am, &ad);
+	pc_civil(b, &by, &bm, &bd);
+	n = ((long)by - ay) * 12 + (bm - am);
+	while (n > 0 && add_months(a, n) > b)
+		n--;
+	return n;
+}
+
+/* ---- rule tables ------------------------------------------------------ */
+
+static struct pc_reader *
+table_open(const char *path, const char *const *need, size_t n, long *col,
+    char *err, size_t errsz)
+{
+	struct pc_readopt ro = { 0 };
+	struct pc_reader *rd;
+	size_t i;
+
+	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if ((col[i] = pc_reader_col(rd, need[i])) == -1) {
+			snprintf(err, errsz, "%s:1: header: no column %s", path,
+			    need[i]);
+			pc_reader_close(rd);
+			return NULL;
+		}
+	return rd;
+}
+
+#define TFAIL(...) do {							\
+	int n_ = snprintf(err, errsz, "%s:%lu: ", path, row->line);	\
+	if (n_ >= 0 && (size_t)n_ < errsz)				\
+		snprintf(err + n_, errsz - n_, __VA_ARGS__);		\
+	goto fail;							\
+} while (0)
+
+static int
+load_schedules(struct run *r, const char *path, char *err, size_t errsz)
+{
+	static const char *const need[] = { "rule", "icd10_pattern",
+	    "age_group", "anchor", "from_month", "to_month", "every_months",
+	    "tolerance_days" };
+	enum { C_RULE, C_PAT, C_AGE, C_ANCHOR, C_FROM, C_TO, C_EVERY, C_TOL };
+	struct pc_reader *rd;
+	struct pc_row *row = NULL;
+	long col[8];
+	int rc;
+
+	if ((rd = table_open(path, need, 8, col, err, errsz)) == NULL)
+		return -1;
+	if ((r->mctx = pcre2_match_context_create(NULL)) == NULL) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
+	pcre2_set_match_limit(r->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(r->mctx, DEPTH_LIMIT);
+	while ((rc = pc_reader_next(rd, &row, err, errsz)) == 1) {
+		const struct pc_field *f = row->f;
+		struct rule *ru = NULL;
+		struct phase ph;
+		size_t i;
+		int age;
+
+		if (row->err != PC_ROW_OK)
+			TFAIL("%s", row->why);
+		if (f[col[C_RULE]].len == 0)
+			TFAIL("rule: empty");
+		for (age = 0; age < 4; age++)
+			if (strcmp(f[col[C_AGE]].s, agenames[age]) == 0)
+				break;
+		if (age == 4)
+			TFAIL("age_group: child, aya, adult or any");
+		if (strcmp(f[col[C_ANCHOR]].s, "treatment-end") != 0)
+			TFAIL("anchor: only treatment-end is known");
+		if (parse_int(f[col[C_FROM]].s, 0, 1200, &ph.from) == -1)
+			TFAIL("from_month: a number of months, 0 to 1200");
+		ph.to = -1;
+		if (f[col[C_TO]].len > 0 && (parse_int(f[col[C_TO]].s, 1, 1200,
+		    &ph.to) == -1 || ph.to <= ph.from))
+			TFAIL("to_month: empty (life-long) or a number of "
+			    "months after from_month");
+		if (parse_int(f[col[C_EVERY]].s, 1, 120, &ph.every) == -1)
+			TFAIL("every_months: a number of months, 1 to 120");
+		if (parse_int(f[col[C_TOL]].s, 0, 3650, &ph.tol) == -1)
+			TFAIL("tolerance_days: a number of days, 0 to 3650");
+		for (i = 0; i < r->nrules; i++)
+			if (strcmp(r->rules[i].name, f[col[C_RULE]].s) == 0)
+				ru = &r->rules[i];
+		if (ru != NULL && ru != &r->rules[r->nrules - 1])
+			TFAIL("rule: the phases of %s must be on consecutive "
+			    "rows", ru->name);
+		if (ru == NULL) {
+			int ec;
+			PCRE2_SIZE eo;
+
+			if (ph.from != 0)
+				TFAIL("from_month: the first phase of a rule "
+				    "starts at 0");
+			r->rules = pc_xreallocarray(r->rules, r->nrules + 1,
+			    sizeof *r->rules);
+			ru = &r->rules[r->nrules++];
+			memset(ru, 0, sizeof *ru);
+			ru->name = pc_xstrdup(f[col[C_RULE]].s);
+			ru->pattern = pc_xstrdup(f[col[C_PAT]].s);
+			ru->age = age;
+			ru->re = pcre2_compile((PCRE2_SPTR)ru->pattern,
+			    PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED |
+			    PCRE2_ENDANCHORED | PCRE2_UTF, &ec, &eo, NULL);
+			if (ru->re == NULL) {
+				PCRE2_UCHAR msg[160];
+
+				pcre2_get_error_message(ec, msg, sizeof msg);
+				TFAIL("icd10_pattern: %s at offset %zu",
+				    (char *)msg, (size_t)eo);
+			}
+			/* No JIT on this platform is fine: a speed-up. */
+			(void)pcre2_jit_compile(ru->re, PCRE2_JIT_COMPLETE);
+			ru->md = pcre2_match_data_create_from_pattern(ru->re,
+			    NULL);
+			if (ru->md == NULL)
+				TFAIL("out of memory");
+		} else {
+			struct phase *last = &ru->ph[ru->nph - 1];
+
+			if (strcmp(ru->pattern, f[col[C_PAT]].s) != 0 ||
+			    ru->age != age)
+				TFAIL("the phases of %s must repeat its "
+				    "icd10_pattern and age_group", ru->name);
+			if (last->to == -1 || last->to != ph.from)
+				TFAIL("from_month: %d, where the phase before "
+				    "ends (%s)", ph.from, last->to == -1 ?
+				    "it is life-long" : "to_month");
+		}
+		ru->ph = pc_xreallocarray(ru->ph, ru->nph + 1, sizeof *ru->ph);
+		ru->ph[ru->nph++] = ph;
+	}
+	if (rc == -1)
+		goto fail;
+	pc_reader_close(rd);
+	if (r->nrules == 0) {
+		snprintf(err, errsz, "%s: no rule", path);
+		return -1;
+	}
+	return 0;
+fail:
+	pc_reader_close(rd);
+	return -1;
+}
+
+static int
+load_cardiac(struct cardiac *c, const char *path, char *err, size_t errsz)
+{
+	static const char *const need[] = { "kind", "name", "value",
+	    "anthracycline_min", "anthracycline_max", "heart_rt_min",
+	    "heart_rt_max" };
+	struct pc_reader *rd;
+	struct pc_row *row = NULL;
+	long col[7];
+	int rc, have_first = 0, have_tol = 0, have_age = 0;
+
+	if ((rd = table_open(path, need, 7, col, err, errsz)) == NULL)
+		return -1;
+	while ((rc = pc_reader_next(rd, &row, err, errsz)) == 1) {
+		const struct pc_field *f = row->f;
+		const char *kind, *name;
+		double v, b[4];
+		int k, nb = 0;
+
+		if (row->err != PC_ROW_OK)
+			TFAIL("%s", row->why);
+		kind = f[col[0]].s;
+		name = f[col[1]].s;
+		if (*name == '\0')
+			TFAIL("name: empty");
+		if (parse_num(f[col[2]].s, &v) == -1)
+			TFAIL("value: not a number");
+		for (k = 0; k < 4; k++) {
+			b[k] = NAN;
+			if (f[col[3 + k]].len > 0) {
+				if (parse_num(f[col[3 + k]].s, &b[k]) == -1)
+					TFAIL("%s: not a number", need[3 + k]);
+				nb++;
+			}
+		}
+		if (strcmp(kind, "factor") == 0) {
+			if (nb > 0)
+				TFAIL("a factor has no dose bounds");
+			c->fac = pc_xreallocarray(c->fac, c->nfac + 1,
+			    sizeof *c->fac);
+			c->fac[c->nfac].agent = pc_xstrdup(name);
+			c->fac[c->nfac++].f = v;
+		} else if (strcmp(kind, "interval") == 0) {
+			struct crule *cr;
+
+			if (nb == 0)
+				TFAIL("an interval needs a dose bound");
+			if (v < 1 || v > 50 || !whole(v))
+				TFAIL("value: whole years, 1 to 50");
+			c->cr = pc_xreallocarray(c->cr, c->ncr + 1,
+			    sizeof *c->cr);
+			cr = &c->cr[c->ncr++];
+			cr->name = pc_xstrdup(name);
+			cr->amin = b[0];
+			cr->amax = b[1];
+			cr->rmin = b[2];
+			cr->rmax = b[3];
+			cr->every = (int)v;
+		} else if (strcmp(kind, "setting") == 0) {
+			if (!whole(v) || v > 3650)
+				TFAIL("value: a whole number");
+			if (strcmp(name, "first-within-years") == 0) {
+				if (v < 1 || v > 50)
+					TFAIL("value: whole years, 1 to 50");
+				c->first_years = (int)v;
+				have_first = 1;
+			} else if (strcmp(name, "tolerance-days") == 0) {
+				c->tol = (int)v;
+				have_tol = 1;
+			} else if (strcmp(name, "max-age-at-diagnosis") == 0) {
+				c->max_age = (int)v;
+				have_age = 1;
+			} else
+				TFAIL("name: unknown setting (first-within-"
+				    "years, tolerance-days, "
+				    "max-age-at-diagnosis)");
+		} else
+			TFAIL("kind: factor, interval or setting");
+	}
+	if (rc == -1)
+		goto fail;
+	pc_reader_close(rd);
+	if (!have_first || !have_tol || !have_age) {
+		snprintf(err, errsz, "%s: settings first-within-years, "
+		    "tolerance-days and max-age-at-diagnosis are required",
+		    path);
+		return -1;
+	}
+	return 0;
+fail:
+	pc_reader_close(rd);
+	return -1;
+}
+
+static void
+free_tables(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nrules; i++) {
+		free(r->rules[i].name);
+		free(r->rules[i].pattern);
+		pcre2_match_data_free(r->rules[i].md);
+		pcre2_code_free(r->rules[i].re);
+		free(r->rules[i].ph);
+	}
+	free(r->rules);
+	pcre2_match_context_free(r->mctx);
+	for (i = 0; i < r->card.nfac; i++)
+		free(r->card.fac[i].agent);
+	free(r->card.fac);
+	for (i = 0; i < r->card.ncr; i++)
+		free(r->card.cr[i].name);
+	free(r->card.cr);
+}
+
+/* ---- the follow-up of one pathway ------------------------------------ */
+
+struct result {
+	char	next[11], late[24], echonext[11], echolate[24], every[8];
+	const char *status, *rule, *echostatus;
+	char	basis[128];
+};
+
+static int
+is_stop(const char *k)
+{
+	return strcmp(k, "death") == 0 || strcmp(k, "transfer") == 0 ||
+	    strcmp(k, "closed") == 0;
+}
+
+/* Status of a next date (days) with its tolerance; late days in late. */
+static const char *
+judge(const struct run *r, long next, int tol, char late[24], int *overdue)
+{
+	snprintf(late, 24, "%ld", r->asof > next ? r->asof - next : 0);
+	if (r->asof > next + tol) {
+		*overdue = 1;
+		return "overdue";
+	}
+	if (r->asof >= next - r->lead)
+		return "due";
+	return "ok";
+}
+
+/* The next of a tokenised detail: tokens split by blanks and ';'. */
+static const char *
+token(const char **pp, size_t *len)
+{
+	const char *p = *pp, *t;
+
+	while (*p == ' ' || *p == '\t' || *p == ';' || *p == '\n')
+		p++;
+	if (*p == '\0')
+		return NULL;
+	t = p;
+	while (*p != '\0' && *p != ' ' && *p != '\t' && *p != ';' &&
+	    *p != '\n')
+		p++;
+	*len = (size_t)(p - t);
+	*pp = p;
+	return t;
+}
+
+static void
+ev_warn(const struct run *r, const struct pc_event *e, const char *what,
+    const char *t, size_t n)
+{
+	struct pc_buf b = { 0 };
+
+	pc_vis(&b, t, n, 48);
+	pc_warnx("%s:%lu: detail: %s %s", r->evpath, e->line, what, b.s);
+	pc_buf_free(&b);
+}
+
+/*
+ * An anthracycline "agent:dose" (dose in mg/m2) into doxorubicin
+ * equivalents; -1 when it cannot be read.
+ */
+static int
+anthracycline(const struct run *r, const char *t, size_t n, double *eq)
+{
+	const char *colon = memchr(t, ':', n);
+	char num[32];
+	double dose;
+	size_t i, al;
+
+	if (colon == NULL || (size_t)(t + n - colon - 1) >= sizeof num)
+		return -1;
+	al = (size_t)(colon - t);
+	memcpy(num, colon + 1, (size_t)(t + n - colon - 1));
+	num[t + n - colon - 1] = '\0';
+	if (parse_num(num, &dose) == -1)
+		return -1;
+	for (i = 0; i < r->card.nfac; i++)
+		if (strlen(r->card.fac[i].agent) == al &&
+		    strncasecmp(r->card.fac[i].agent, t, al) == 0) {
+			*eq = dose * r->card.fac[i].f;
+			return 0;
+		}
+	return -2;
+}
+
+static int
+heart_rt(const char *t, size_t n, double *gy)
+{
+	char num[32];
+
+	if (n >= sizeof num)
+		return -1;
+	memcpy(num, t, n);
+	num[n] = '\0';
+	return parse_num(num, gy);
+}
+
+/*
+ * The exposures an event records, added to *anth (doxorubicin-equivalent
+ * mg/m2) and *rt (Gy); 1 if it records any, 0 if none, -1 on a bad one.
+ */
+static int
+exposure(const struct run *r, const struct pc_event *e, double *anth,
+    double *rt)
+{
+	const char *p = e->detail, *t;
+	size_t n;
+	double v;
+	int any = 0, bad = 0, rc;
+	int bare_a = strcmp(e->kind, "anthracycline") == 0;
+	int bare_r = strcmp(e->kind, "heart-radiation") == 0;
+
+	if (!bare_a && !bare_r && strcmp(e->kind, "treatment-start") != 0 &&
+	    strcmp(e->kind, "treatment-end") != 0)
+		return 0;
+	while ((t = token(&p, &n)) != NULL) {
+		if (n > 14 && strncmp(t, "anthracycline=", 14) == 0) {
+			t += 14;
+			n -= 14;
+		} else if (n > 9 && strncmp(t, "heart-rt=", 9) == 0) {
+			t += 9;
+			n -= 9;
+			goto rt;
+		} else if (bare_r)
+			goto rt;
+		else if (!bare_a)
+			continue;
+		if ((rc = anthracycline(r, t, n, &v)) == 0) {
+			*anth += v;
+			any = 1;
+		} else {
+			ev_warn(r, e, rc == -2 ? "unknown anthracycline" :
+			    "not agent:dose in mg/m2", t, n);
+			bad = 1;
+		}
+		continue;
+rt:
+		if (heart_rt(t, n, &v) == 0) {
+			*rt += v;
+			any = 1;
+		} else {
+			ev_warn(r, e, "not a heart radiation dose in Gy", t, n);
+			bad = 1;
+		}
+	}
+	return bad ? -1 : any;
+}
+
+static int
+is_echo(const struct pc_event *e)
+{
+	const char *p = e->detail, *t;
+	size_t n;
+
+	if (strcmp(e->kind, "echocardiography") == 0)
+		return 1;
+	if (strcmp(e->kind, "visit") != 0)
+		return 0;
+	while ((t = token(&p, &n)) != NULL)
+		if ((n == 4 && strncasecmp(t, "echo", 4) == 0) ||
+		    (n == 16 && strncasecmp(t, "echocardiography", 16) == 0))
+			return 1;
+	return 0;
+}
+
+/* A dose to one decimal, without it when whole. */
+static void
+fmt_dose(char *buf, size_t sz, double v)
+{
+	long long t = (long long)(v * 10 + 0.5);
+
+	if (t % 10 == 0)
+		snprintf(buf, sz, "%lld", t / 10);
+	else
+		snprintf(buf, sz, "%lld.%lld", t / 10, t % 10);
+}
+
+static int
+in_range(double v, double lo, double hi)
+{
+	return (isnan(lo) || v >= lo - 1e-9) && (isnan(hi) || v < hi - 1e-9);
+}
+
+/*
+ * The echocardiography columns of a pathway with its events already
+ * filtered to the as-of date; -1 when an exposure could not be read.
+ */
+static int
+echo(struct run *r, const struct pc_event *ev, size_t nev, int age,
+    int closed, struct result *res)
+{
+	double anth = 0, rt = 0;
+	long end = PC_NODATE, last = PC_NODATE, next;
+	int any = 0, running = 0, bad = 0, every = 0, x;
+	char a[32], g[32];
+	size_t i, k;
+
+	if (age > r->card.max_age)
+		return 0;
+	for (i = 0; i < nev; i++) {
+		long e = ev[i].date;
+
+		if ((x = exposure(r, &ev[i], &anth, &rt)) == -1)
+			bad = 1;
+		if (x != 1)
+			continue;
+		any = 1;
+		if (ev[i].until != PC_NODATE)
+			e = ev[i].until;
+		else if (strcmp(ev[i].kind, "treatment-start") == 0) {
+			/* The course ends at the next treatment end. */
+			for (k = i; k < nev; k++)
+				if (strcmp(ev[k].kind, "treatment-end") == 0)
+					break;
+			if (k == nev) {
+				running = 1;
+				continue;
+			}
+			e = ev[k].date;
+		}
+		if (e > end)
+			end = e;
+	}
+	if (!any)
+		return bad ? -1 : 0;
+	a[0] = g[0] = '\0';
+	if (anth > 0) {
+		fmt_dose(a, sizeof a, anth);
+		snprintf(res->basis, sizeof res->basis,
+		    "doxorubicin-eq %s mg/m2", a);
+	}
+	if (rt > 0) {
+		fmt_dose(g, sizeof g, rt);
+		snprintf(res->basis + strlen(res->basis),
+		    sizeof res->basis - strlen(res->basis), "%sheart RT %s Gy",
+		    anth > 0 ? "; " : "", g);
+	}
+	for (i = 0; i < r->card.ncr; i++) {
+		const struct crule *c = &r->card.cr[i];
+
+		if (in_range(anth, c->amin, c->amax) &&
+		    in_range(rt, c->rmin, c->rmax) &&
+		    (every == 0 || c->every < every))
+			every = c->every;
+	}
+	if (every == 0)
+		return bad ? -1 : 0;	/* below every threshold */
+	snprintf(res->every, sizeof res->every, "%d", every);
+	if (closed) {
+		res->echostatus = "closed";
+		return bad ? -1 : 0;
+	}
+	if (running || end == PC_NODATE) {
+		res->echostatus = "not-started";
+		return bad ? -1 : 0;
+	}
+	for (i = 0; i < nev; i++)
+		if (ev[i].date > end && is_echo(&ev[i]))
+			last = ev[i].date;
+	if (last == PC_NODATE)
+		next = add_months(end, 12L * (every < r->card.first_years ?
+		    every : r->card.first_years));
+	else
+		next = add_months(last, 12L * every);
+	pc_date_fmt(next, res->echonext);
+	res->echostatus = judge(r, next, r->card.tol, res->echolate, &r->overdue);
+	return bad ? -1 : 0;
+}
+
+static const struct rule *
+choose(struct run *r, const char *icd, int age, int *err)
+{
+	size_t i;
+	int rc;
+
+	*err = 0;
+	for (i = 0; i < r->nrules; i++) {
+		struct rule *ru = &r->rules[i];
+
+		switch (ru->age) {
+		case AGE_CHILD:
+			if (age >= 18)
+				continue;
+			break;
+		case AGE_AYA:
+			if (age < 15 || age > 24)
+				continue;
+			break;
+		case AGE_ADULT:
+			if (age < 18)
+				continue;
+			break;
+		}
+		rc = pcre2_match(ru->re, (PCRE2_SPTR)icd, strlen(icd), 0, 0,
+		    ru->md, r->mctx);
+		if (rc >= 0)
+			return ru;
+		if (rc != PCRE2_ERROR_NOMATCH) {
+			*err = rc;
+			return ru;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Fills res for one pathway; -1 (with a diagnostic given) when its row
+ * cannot be judged.
+ */
+static int
+judge_row(struct run *r, const char *where, const char *id,
+    const char *birth_s, const char *diag_s, const char *icd_s,
+    struct result *res)
+{
+	const struct pc_event *all, *ev;
+	const struct rule *ru;
+	const struct phase *ph = NULL;
+	struct pc_buf icd = { 0 }, b = { 0 };
+	long birth, diag, anchor = PC_NODATE, start = PC_NODATE;
+	long base, next, m;
+	size_t nall, nev, i;
+	char why[160];
+	int age, closed = 0, rc = 0, perr;
+
+	memset(res, 0, sizeof *res);
+	res->status = res->rule = res->echostatus = "";
+	if (*id == '\0') {
+		pc_warnx("%s: pathway_id: empty", where);
+		return -1;
+	}
+	if (parse_date(birth_s, &birth) == -1) {
+		pc_warnx("%s: birth_date: not a date (YYYY-MM-DD)", where);
+		return -1;
+	}
+	if (parse_date(diag_s, &diag) == -1) {
+		pc_warnx("%s: diagnosis_date: not a date (YYYY-MM-DD)", where);
+		return -1;
+	}
+	if (diag < birth) {
+		pc_warnx("%s: diagnosis_date: before the birth date", where);
+		return -1;
+	}
+	if (pc_check(PC_T_ICD10, icd_s, strlen(icd_s), &icd, why,
+	    sizeof why) == PC_CHECK_BAD) {
+		pc_warnx("%s: icd10: %s", where, why);
+		pc_buf_free(&icd);
+		return -1;
+	}
+	age = pc_age(birth, diag);
+	ru = choose(r, icd.s, age, &perr);
+	if (ru == NULL || perr != 0) {
+		pc_vis(&b, icd.s, icd.len, 16);
+		if (ru == NULL)
+			pc_warnx("%s: icd10: no schedule rule for %s at age %d "
+			    "at diagnosis", where, b.s, age);
+		else
+			pc_warnx("%s: icd10: rule %s: the pattern failed on %s "
+			    "(PCRE2 error %d)", where, ru->name, b.s, perr);
+		pc_buf_free(&b);
+		pc_buf_free(&icd);
+		return -1;
+	}
+	pc_buf_free(&icd);
+	res->rule = ru->name;
+
+	/* Only what is known at the as-of date counts. */
+	all = pc_events_of(r->ev, id, &nall);
+	for (nev = 0; nev < nall && all[nev].date <= r->asof; nev++)
+		;
+	ev = all;
+	for (i = 0; i < nev; i++) {
+		if (strcmp(ev[i].kind, "treatment-end") == 0)
+			anchor = ev[i].date;
+		else if (strcmp(ev[i].kind, "treatment-start") == 0)
+			start = ev[i].date;
+		else if (is_stop(ev[i].kind))
+			closed = 1;
+	}
+	if (echo(r, ev, nev, age, closed, res) == -1)
+		rc = -1;
+	if (closed) {
+		res->status = "closed";
+		return rc;
+	}
+	/* No end of treatment yet, or a new treatment under way. */
+	if (anchor == PC_NODATE || start > anchor) {
+		res->status = "not-started";
+		return rc;
+	}
+	base = anchor;
+	for (i = 0; i < nev; i++)
+		if (ev[i].date > anchor && strcmp(ev[i].kind, "visit") == 0)
+			base = ev[i].date;
+	/* The interval of the phase the last visit (or the anchor) is in. */
+	m = months_between(anchor, base);
+	for (i = 0; i < ru->nph; i++)
+		if (m >= ru->ph[i].from && (ru->ph[i].to == -1 ||
+		    m < ru->ph[i].to)) {
+			ph = &ru->ph[i];
+			break;
+		}
+	next = ph == NULL ? 0 : add_months(base, ph->every);
+	if (ph == NULL || (ru->ph[ru->nph - 1].to != -1 &&
+	    next > add_months(anchor, ru->ph[ru->nph - 1].to))) {
+		/* The schedule is over. */
+		res->status = "ok";
+		snprintf(res->late, sizeof res->late, "0");
+		return rc;
+	}
+	pc_date_fmt(next, res->next);
+	res->status = judge(r, next, ph->tol, res->late, &r->overdue);
+	return rc;
+}
+
+/* ---- input and output ------------------------------------------------- */
+
+static int
+open_output(struct run *r, struct pc_latest *l, const char *outpath,
+    int delim)
+{
+	char err[ERRSZ];
+	size_t i, k;
+	int st;
+
+	r->nin = pc_latest_ncols(l);
+	r->hdr = pc_xcalloc(r->nin + NNEW, sizeof *r->hdr);
+	for (i = 0; i < r->nin; i++)
+		r->hdr[i] = pc_xstrdup(pc_latest_colname(l, i));
+	r->nhdr = r->nin;
+	for (k = 0; k < NNEW; k++) {
+		long c = pc_latest_col(l, newcols[k]);
+
+		if (c >= 0)
+			r->pos[k] = (size_t)c;
+		else {
+			r->pos[k] = r->nhdr;
+			r->hdr[r->nhdr++] = pc_xstrdup(newcols[k]);
+		}
+	}
+	r->out = pc_writer_open(outpath, outpath ? PC_OUT_REPLACE :
+	    PC_OUT_STDOUT, delim, (const char *const *)r->hdr, r->nhdr, err,
+	    sizeof err, &st);
+	if (r->out == NULL) {
+		pc_warnx("%s", err);
+		setstatus(r, st);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+same_header(const struct run *r, const struct pc_latest *l)
+{
+	size_t i;
+
+	if (pc_latest_ncols(l) != r->nin)
+		return 0;
+	for (i = 0; i < r->nin; i++)
+		if (strcmp(pc_latest_colname(l, i), r->hdr[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* 0 done, -1 input refused, -2 output failed. */
+static int
+do_file(struct run *r, const char *path, const char *outpath, int delim)
+{
+	struct pc_readopt ro = { 0 };
+	struct pc_latest *l;
+	char err[ERRSZ];
+	const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" :
+	    path;
+	long c_id, c_birth, c_diag, c_icd;
+	const char **vals;
+	size_t i, k, n;
+	int fd;
+
+	if (path != NULL && strcmp(path, "-") != 0) {
+		if ((fd = open(path, O_RDONLY)) == -1) {
+			pc_warnx("%s: %s", path, strerror(errno));
+			setstatus(r, PC_EXIT_IO);
+			return -1;
+		}
+		close(fd);
+	}
+	if ((l = pc_latest_load(path, &ro, "pathway_id", err,
+	    sizeof err)) == NULL) {
+		pc_warnx("%s", err);
+		setstatus(r, PC_EXIT_REJECT);
+		return -1;
+	}
+	c_id = pc_latest_col(l, "pathway_id");
+	if ((c_birth = pc_latest_col(l, "birth_date")) == -1 ||
+	    (c_diag = pc_latest_col(l, "diagnosis_date")) == -1 ||
+	    (c_icd = pc_latest_col(l, "icd10")) == -1) {
+		pc_warnx("%s:1: header: no column %s (is it a pathway "
+		    "table?)", name, c_birth == -1 ? "birth_date" :
+		    c_diag == -1 ? "diagnosis_date" : "icd10");
+		pc_latest_free(l);
+		setstatus(r, PC_EXIT_REJECT);
+		return -1;
+	}
+	if (r->out == NULL) {
+		if (open_output(r, l, outpath, delim) == -1) {
+			pc_latest_free(l);
+			return -2;
+		}
+	} else if (!same_header(r, l)) {
+		pc_warnx("%s:1: header: differs from the first input's", name);
+		pc_latest_free(l);
+		setstatus(r, PC_EXIT_REJECT);
+		return -1;
+	}
+	vals = pc_xcalloc(r->nhdr, sizeof *vals);
+	n = pc_latest_nrows(l);
+	for (i = 0; i < n; i++) {
+		struct result res;
+		const struct pc_field *f;
+		unsigned long line;
+		char where[ERRSZ];
+
+		f = pc_latest_row(l, i, &line);
+		r->nread++;
+		snprintf(where, sizeof where, "%s:%lu", name, line);
+		if (judge_row(r, where, f[c_id].s, f[c_birth].s, f[c_diag].s,
+		    f[c_icd].s, &res) == -1) {
+			r->nbad++;
+			setstatus(r, PC_EXIT_REJECT);
+		}
+		if (r->problems && strcmp(res.status, "due") != 0 &&
+		    strcmp(res.status, "overdue") != 0 &&
+		    strcmp(res.echostatus, "due") != 0 &&
+		    strcmp(res.echostatus, "overdue") != 0)
+			continue;
+		for (k = 0; k < r->nin; k++)
+			vals[k] = f[k].s;
+		vals[r->pos[N_NEXT]] = res.next;
+		vals[r->pos[N_STATUS]] = res.status;
+		vals[r->pos[N_LATE]] = res.late;
+		vals[r->pos[N_RULE]] = res.rule;
+		vals[r->pos[E_NEXT]] = res.echonext;
+		vals[r->pos[E_STATUS]] = res.echostatus;
+		vals[r->pos[E_LATE]] = res.echolate;
+		vals[r->pos[E_EVERY]] = res.every;
+		vals[r->pos[E_BASIS]] = res.basis;
+		if (pc_writer_rowv(r->out, vals, r->nhdr) == -1) {
+			pc_warn("%s", pc_writer_name(r->out));
+			setstatus(r, PC_EXIT_IO);
+			free(vals);
+			pc_latest_free(l);
+			return -2;
+		}
+	}
+	free(vals);
+	pc_latest_free(l);
+	return 0;
+}
+
+/*
+ * 1 when the event table has a header and no row: pc_events_load() is
+ * then skipped (lib/events.c sorts a NULL array when there is no event).
+ * 0 otherwise, with err set when its header lacks a column.
+ */
+static int
+events_empty(const char *path, char *err, size_t errsz)
+{
+	static const char *const need[] = { "pathway_id", "date", "kind" };
+	struct pc_readopt ro = { 0 };
+	struct pc_reader *rd;
+	struct pc_row *row;
+	size_t i;
+	int rc;
+
+	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL)
+		return 0;
+	for (i = 0; i < 3; i++)
+		if (pc_reader_col(rd, need[i]) == -1) {
+			pc_reader_close(rd);
+			return 0;
+		}
+	rc = pc_reader_next(rd, &row, err, errsz);
+	pc_reader_close(rd);
+	return rc == 0;
+}
+
+static char *
+share_file(const char *name)
+{
+	char buf[1024];
+
+	if (pc_share_path(name, buf, sizeof buf) == -1) {
+		pc_warnx("share directory name too long");
+		exit(PC_EXIT_USAGE);
+	}
+	return pc_xstrdup(buf);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct run r = { 0 };
+	struct pc_vocab *vocab = NULL;
+	const char *outpath = NULL, *schedpath = NULL, *cardpath = NULL;
+	char err[ERRSZ], *defsched = NULL, *defcard = NULL;
+	int ch, i, delim = ',', refused = 0, rc;
+
+	r.asof = PC_NODATE;
+	r.lead = LEAD_DEFAULT;
+	while ((ch = getopt_long(argc, argv, "C:E:hn:o:pS:tw:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			cardpath = optarg;
+			break;
+		case 'E':
+			r.evpath = optarg;
+			break;
+		case 'h':
+			help();
+			break;
+		case 'n':
+			if (parse_date(optarg, &r.asof) == -1) {
+				pc_warnx("-n %s: not a date (YYYY-MM-DD)",
+				    optarg);
+				usage();
+			}
+			break;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 'p':
+			r.problems = 1;
+			break;
+		case 'S':
+			schedpath = optarg;
+			break;
+		case 't':
+			delim = '\t';
+			break;
+		case 'w':
+			if (parse_int(optarg, 0, 3650, &r.lead) == -1) {
+				pc_warnx("-w %s: a number of days, 0 to 3650",
+				    optarg);
+				usage();
+			}
+			break;
+		case 'V':
+			printf("followup-due (parcours) %s\n", PC_VERSION);
+			return PC_EXIT_OK;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (r.asof == PC_NODATE)
+		r.asof = pc_today();
+
+	if (schedpath == NULL)
+		schedpath = defsched = share_file("followup-schedules.csv");
+	if (cardpath == NULL)
+		cardpath = defcard = share_file("cardiac-surveillance.csv");
+	if (load_schedules(&r, schedpath, err, sizeof err) == -1 ||
+	    load_cardiac(&r.card, cardpath, err, sizeof err) == -1) {
+		pc_warnx("%s", err);
+		r.status = PC_EXIT_USAGE;
+		goto done;
+	}
+	if (r.evpath != NULL) {
+		int fd;
+
+		if ((fd = open(r.evpath, O_RDONLY)) == -1) {
+			pc_warnx("%s: %s", r.evpath, strerror(errno));
+			r.status = PC_EXIT_IO;
+			goto done;
+		}
+		close(fd);
+		*err = '\0';
+		if ((vocab = pc_vocab_load(NULL, err, sizeof err)) == NULL) {
+			pc_warnx("%s", err);
+			r.status = PC_EXIT_USAGE;
+			goto done;
+		}
+		if (!events_empty(r.evpath, err, sizeof err) &&
+		    (r.ev = pc_events_load(r.evpath, vocab, err,
+		    sizeof err)) == NULL) {
+			pc_warnx("%s", err);
+			r.status = PC_EXIT_REJECT;
+			goto done;
+		}
+	}
+
+	if (argc == 0)
+		rc = do_file(&r, NULL, outpath, delim);
+	else
+		for (i = 0, rc = 0; i < argc && rc != -2; i++)
+			if ((rc = do_file(&r, argv[i], outpath, delim)) == -1)
+				refused = 1;
+	if (rc == -1)
+		refused = 1;
+	if (r.out != NULL && pc_writer_close(r.out, rc != -2 &&
+	    !(refused && outpath != NULL), err, sizeof err) == -1) {
+		pc_warnx("%s", err);
+		setstatus(&r, PC_EXIT_IO);
+	}
+	if (r.nbad > 0)
+		pc_warnx("%lu read, %lu not judged", r.nread, r.nbad);
+	if (r.status == PC_EXIT_OK && r.overdue)
+		r.status = PC_EXIT_FOUND;
+done:
+	for (i = 0; r.hdr != NULL && (size_t)i < r.nhdr; i++)
+		free(r.hdr[i]);
+	free(r.hdr);
+	free(defsched);
+	free(defcard);
+	free_tables(&r);
+	pc_events_free(r.ev);
+	pc_vocab_free(vocab);
+	return r.status;
+}
