@@ -148,22 +148,6 @@ parse_date(const char *s, long *d)
 
 /* ---- dates ------------------------------------------------------------ */
 
-/* months after day; a day the month lacks becomes its last day. */
-static long
-add_months(long day, long months)
-{
-	int y, m, d, dim;
-	long t;
-
-	pc_civil(day, &y, &m, &d);
-	t = (long)y * 12 + (m - 1) + months;
-	y = (int)(t / 12);
-	m = (int)(t % 12) + 1;
-	dim = (int)((m == 12 ? pc_days(y + 1, 1, 1) : pc_days(y, m + 1, 1)) -
-	    pc_days(y, m, 1));
-	return pc_days(y, m, d > dim ? dim : d);
-}
-
 static long
 add_term(long day, const struct term *t)
 {
@@ -171,9 +155,9 @@ add_term(long day, const struct term *t)
 	case U_DAYS:
 		return day + t->value;
 	case U_MONTHS:
-		return add_months(day, t->value);
+		return pc_add_months(day, t->value);
 	default:
-		return add_months(day, 12L * t->value);
+		return pc_add_months(day, 12L * t->value);
 	}
 }
 

@@ -195,38 +195,6 @@ parse_date(const char *s, long *d)
 	return pc_date_parse(s, strlen(s), NULL, d, why, sizeof why);
 }
 
-/* ---- dates: months after a day, end of month kept within the month ---- */
-
-static long
-add_months(long day, long months)
-{
-	int y, m, d, dim;
-	long t;
-
-	pc_civil(day, &y, &m, &d);
-	t = (long)y * 12 + (m - 1) + months;
-	y = (int)(t / 12);
-	m = (int)(t % 12) + 1;
-	dim = (int)((m == 12 ? pc_days(y + 1, 1, 1) : pc_days(y, m + 1, 1)) -
-	    pc_days(y, m, 1));
-	return pc_days(y, m, d > dim ? dim : d);
-}
-
-/* Whole months from a to b (b >= a). */
-static long
-months_between(long a, long b)
-{
-	int ay, am, ad, by, bm, bd;
-	long n;
-
-	pc_civil(a, &ay, &am, &ad);
-	pc_civil(b, &by, &bm, &bd);
-	n = ((long)by - ay) * 12 + (bm - am);
-	while (n > 0 && add_months(a, n) > b)
-		n--;
-	return n;
-}
-
 /* ---- rule tables ------------------------------------------------------ */
 
 static struct pc_reader *
@@ -747,10 +715,10 @@ echo(struct run *r, const struct pc_event *ev, size_t nev, int age,
 		if (ev[i].date > end && is_echo(&ev[i]))
 			last = ev[i].date;
 	if (last == PC_NODATE)
-		next = add_months(end, 12L * (every < r->card.first_years ?
+		next = pc_add_months(end, 12L * (every < r->card.first_years ?
 		    every : r->card.first_years));
 	else
-		next = add_months(last, 12L * every);
+		next = pc_add_months(last, 12L * every);
 	pc_date_fmt(next, res->echonext);
 	res->echostatus = judge(r, next, r->card.tol, res->echolate, &r->overdue);
 	return bad ? -1 : 0;
@@ -881,16 +849,16 @@ judge_row(struct run *r, const char *where, const char *id,
 		if (ev[i].date > anchor && strcmp(ev[i].kind, "visit") == 0)
 			base = ev[i].date;
 	/* The interval of the phase the last visit (or the anchor) is in. */
-	m = months_between(anchor, base);
+	m = pc_months_between(anchor, base);
 	for (i = 0; i < ru->nph; i++)
 		if (m >= ru->ph[i].from && (ru->ph[i].to == -1 ||
 		    m < ru->ph[i].to)) {
 			ph = &ru->ph[i];
 			break;
 		}
-	next = ph == NULL ? 0 : add_months(base, ph->every);
+	next = ph == NULL ? 0 : pc_add_months(base, ph->every);
 	if (ph == NULL || (ru->ph[ru->nph - 1].to != -1 &&
-	    next > add_months(anchor, ru->ph[ru->nph - 1].to))) {
+	    next > pc_add_months(anchor, ru->ph[ru->nph - 1].to))) {
 		/* The schedule is over. */
 		res->status = "ok";
 		snprintf(res->late, sizeof res->late, "0");

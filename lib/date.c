@@ -325,3 +325,39 @@ pc_age(long birth, long at)
 		age--;
 	return age;
 }
+
+/*
+ * months after (or before) day, keeping the day of the month; a day the
+ * target month lacks becomes its last day, as an anniversary is counted:
+ * 2026-01-31 plus one month is 2026-02-28, 2024-02-29 plus a year
+ * 2025-02-28.
+ */
+long
+pc_add_months(long day, long months)
+{
+	int y, m, d, dim;
+	long t;
+
+	pc_civil(day, &y, &m, &d);
+	t = (long)y * 12 + (m - 1) + months;
+	y = (int)(t / 12);
+	m = (int)(t % 12) + 1;
+	dim = (int)((m == 12 ? pc_days(y + 1, 1, 1) : pc_days(y, m + 1, 1)) -
+	    pc_days(y, m, 1));
+	return pc_days(y, m, d > dim ? dim : d);
+}
+
+/* Whole months from a to b (b >= a): the most n with a + n months <= b. */
+long
+pc_months_between(long a, long b)
+{
+	int ay, am, ad, by, bm, bd;
+	long n;
+
+	pc_civil(a, &ay, &am, &ad);
+	pc_civil(b, &by, &bm, &bd);
+	n = ((long)by - ay) * 12 + (bm - am);
+	while (n > 0 && pc_add_months(a, n) > b)
+		n--;
+	return n;
+}

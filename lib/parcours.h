@@ -178,6 +178,8 @@ struct pc_writer *pc_writer_open(const char *path, enum pc_outmode, int delim,
 int	 pc_writer_row(struct pc_writer *, const struct pc_field *, size_t);
 /* Like pc_writer_row for NUL-terminated strings. */
 int	 pc_writer_rowv(struct pc_writer *, const char *const *, size_t);
+/* --safe-csv: cells a spreadsheet would run as formulas are made text. */
+void	 pc_writer_safe_csv(struct pc_writer *, int on);
 /* commit != 0: flush, fsync, rename; 0: drop a temporary file. */
 int	 pc_writer_close(struct pc_writer *, int commit, char *err,
 	    size_t errsz);
@@ -205,6 +207,9 @@ long	 pc_today(void);
 void	 pc_now_iso(char buf[21]);
 /* Whole years of age at a date. */
 int	 pc_age(long birth, long at);
+/* months later, the day kept or else the month's last; whole months. */
+long	 pc_add_months(long day, long months);
+long	 pc_months_between(long a, long b);
 
 /* ---- field.c: field types, one validator each -------------------------- */
 
@@ -488,5 +493,74 @@ const struct pc_event *pc_events_of(const struct pc_events *,
 	    const char *pathway_id, size_t *n);
 size_t	 pc_events_count(const struct pc_events *);
 void	 pc_events_free(struct pc_events *);
+
+/* ---- pathways.c: the pathway table of -P, by id and by INS ------------- */
+
+/* A pathway as the tools that attach rows to it need it (latest row). */
+struct pc_pathway {
+	char	*id;
+	char	*ins;
+	char	*icd10;		/* as in the table, canonical */
+	char	*cat;		/* its category: the first three characters */
+	long	 birth;		/* days, or PC_NODATE */
+	long	 diagnosis;	/* days, or PC_NODATE */
+};
+
+struct pc_pathways;
+
+/*
+ * Reads a pathway table (it needs pathway_id, ins and icd10).  NULL with
+ * "file:line: message" in err.
+ */
+struct pc_pathways *pc_pathways_load(const char *path, char *err,
+	    size_t errsz);
+void	 pc_pathways_free(struct pc_pathways *);
+size_t	 pc_pathways_count(const struct pc_pathways *);
+const struct pc_pathway *pc_pathways_byid(const struct pc_pathways *,
+	    const char *id);
+/*
+ * The number of pathways of an INS whose ICD-10 category is icd10's (all
+ * of them when icd10 is NULL or empty); *hit is the first.
+ */
+size_t	 pc_pathways_byins(const struct pc_pathways *, const char *ins,
+	    const char *icd10, const struct pc_pathway **hit);
+/*
+ * The pathway_id of the row at hand, from its pathway_id, ins and icd10
+ * columns, with *pwp its pathway when t (the -P table) holds it; t NULL
+ * takes a pathway_id as given.  NULL, with a reason added, when the row
+ * names no pathway, none, or several.
+ */
+const char *pc_pathways_resolve(const struct pc_pathways *t,
+	    struct pc_import *im, const struct pc_pathway **pwp);
+
+/* ---- template.c: document templates (pps-render(1)) ---------------------- */
+
+struct pc_tmpl;
+struct pc_tdata;
+
+/*
+ * {{name}}, {{#list}}...{{/list}} (per item; once for a non-empty value),
+ * {{^name}}...{{/name}} (when empty), {{! comment}}.  NULL with
+ * "file:line: message" in err.
+ */
+struct pc_tmpl *pc_tmpl_load(const char *path, char *err, size_t errsz);
+struct pc_tmpl *pc_tmpl_parse(const char *name, const char *s, size_t n,
+	    char *err, size_t errsz);
+/* -1 with "file:line: {{x}}: unknown name" when a tag is not in names. */
+int	 pc_tmpl_check(const struct pc_tmpl *, const char *const *names,
+	    char *err, size_t errsz);
+void	 pc_tmpl_free(struct pc_tmpl *);
+/* Values escaped for the format: html != 0 escapes & < > " '. */
+void	 pc_tmpl_render(const struct pc_tmpl *, const struct pc_tdata *,
+	    int html, struct pc_buf *out);
+void	 pc_tmpl_escape(struct pc_buf *, const char *, size_t, int html);
+struct pc_tdata *pc_tdata_new(void);
+void	 pc_tdata_set(struct pc_tdata *, const char *name, const char *value);
+/* A new item at the end of list name; names not in it are looked up around. */
+struct pc_tdata *pc_tdata_add(struct pc_tdata *, const char *list);
+size_t	 pc_tdata_count(const struct pc_tdata *, const char *list);
+void	 pc_tdata_free(struct pc_tdata *);
+/* Lines longer than cols characters wrapped at spaces, indentation kept. */
+void	 pc_text_wrap(const char *, size_t, size_t cols, struct pc_buf *out);
 
 #endif /* PARCOURS_H */
