@@ -56,6 +56,7 @@ struct run {
 	long			 asof;
 	int			 warn;
 	int			 problems;	/* -p */
+	int			 safe_csv;	/* --safe-csv */
 	int			 status;
 	int			 found;		/* a problem row */
 	struct pc_writer	*out;
@@ -106,6 +107,7 @@ help(void)
 "  -R rules   the rule table (default ald30-rules.csv of the share\n"
 "             directory)\n"
 "  -t         write TSV\n"
+"  --safe-csv make text of cells a spreadsheet would run as formulas\n"
 "  -w days    an exemption ending within days is expiring (default %d)\n"
 "  -h, --help this help;  --version  the version\n"
 "\n"
@@ -632,6 +634,7 @@ open_output(struct run *r, struct pc_latest *l, const char *outpath,
 		setstatus(r, st);
 		return -1;
 	}
+	pc_writer_safe_csv(r->out, r->safe_csv);
 	return 0;
 }
 
@@ -761,6 +764,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "safe-csv", no_argument, NULL, PC_OPT_SAFE_CSV },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run r = { 0 };
@@ -805,6 +809,9 @@ main(int argc, char *argv[])
 				    optarg);
 				usage();
 			}
+			break;
+		case PC_OPT_SAFE_CSV:
+			r.safe_csv = 1;
 			break;
 		case 'V':
 			printf("ald30-check (parcours) %s\n", PC_VERSION);

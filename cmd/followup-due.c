@@ -90,6 +90,7 @@ struct run {
 	long			 asof;
 	int			 lead;
 	int			 problems;	/* only due and overdue rows */
+	int			 safe_csv;	/* --safe-csv */
 	int			 status;
 	int			 overdue;
 	struct pc_writer	*out;
@@ -134,6 +135,7 @@ help(void)
 "  -S schedules  follow-up schedules (default followup-schedules.csv of\n"
 "                the share directory)\n"
 "  -t            write TSV\n"
+"  --safe-csv    make text of cells a spreadsheet would run as formulas\n"
 "  -w days       a visit is due this many days before its date (default %d)\n"
 "  -h, --help    this help;  --version  the version\n"
 "\n"
@@ -902,6 +904,7 @@ open_output(struct run *r, struct pc_latest *l, const char *outpath,
 		setstatus(r, st);
 		return -1;
 	}
+	pc_writer_safe_csv(r->out, r->safe_csv);
 	return 0;
 }
 
@@ -1058,6 +1061,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "safe-csv", no_argument, NULL, PC_OPT_SAFE_CSV },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run r = { 0 };
@@ -1105,6 +1109,9 @@ main(int argc, char *argv[])
 				    optarg);
 				usage();
 			}
+			break;
+		case PC_OPT_SAFE_CSV:
+			r.safe_csv = 1;
 			break;
 		case 'V':
 			printf("followup-due (parcours) %s\n", PC_VERSION);

@@ -35,18 +35,9 @@ static const struct pc_table input = {
 };
 #define E	(&pc_event_table)
 
-/* A known pathway, for resolving rows that name it by INS. */
-struct pathway {
-	char	*id, *ins, *cat;	/* cat: the ICD-10 category */
-	long	 birth, diagnosis;
-};
-
 struct run {
 	struct pc_import im;
-	struct pathway	*pw;		/* sorted by INS */
-	struct pathway	**byid;		/* the same, sorted by id */
-	size_t		 npw;
-	int		 have_pathways;
+	struct pc_pathways *pw;		/* -P, or NULL */
 	struct pc_idset	*seen;		/* pathway_id -> event digests */
 	char		 now[21];
 	long		 today;
@@ -92,6 +83,7 @@ help(void)
 "  -P pathways  the pathway table: checks pathway_id, resolves ins and icd10\n"
 "  -r rejects   write rejected rows, with line and reason, to rejects\n"
 "  -t           write TSV\n"
+"  --safe-csv   make text of cells a spreadsheet would run as formulas\n"
 "  -v           always print the counts, and each rejected row\n"
 "  -h, --help   this help;  --version  the version\n"
 "\n"
@@ -111,20 +103,6 @@ event_digest(const char *const *v, unsigned char d[PC_DIGEST])
 	pc_row_digest(given, n, d);
 }
 
-static int
-cmp_ins(const void *a, const void *b)
-{
-	return strcmp(((const struct pathway *)a)->ins,
-	    ((const struct pathway *)b)->ins);
-}
-
-static int
-cmp_id(const void *a, const void *b)
-{
-	return strcmp((*(struct pathway *const *)a)->id,
-	    (*(struct pathway *const *)b)->id);
-}
-
 static long
 day_of(const char *s)
 {
@@ -141,48 +119,14 @@ day_of(const char *s)
 static void
 load_pathways(struct run *r, const char *path)
 {
-	struct pc_readopt ro = { 0 };
-	struct pc_latest *l;
 	char err[ERRSZ];
-	long c_id, c_ins, c_icd, c_birth, c_diag;
-	size_t i;
 
 	if (path == NULL)
 		return;
-	if ((l = pc_latest_load(path, &ro, "pathway_id", err,
-	    sizeof err)) == NULL) {
+	if ((r->pw = pc_pathways_load(path, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
 		pc_import_bail(&r->im, PC_EXIT_REJECT);
 	}
-	c_id = pc_latest_col(l, "pathway_id");
-	c_ins = pc_latest_col(l, "ins");
-	c_icd = pc_latest_col(l, "icd10");
-	c_birth = pc_latest_col(l, "birth_date");
-	c_diag = pc_latest_col(l, "diagnosis_date");
-	if (c_ins < 0 || c_icd < 0) {
-		pc_warnx("%s:1: header: no ins or icd10 column (is it a "
-		    "pathway table?)", path);
-		pc_import_bail(&r->im, PC_EXIT_REJECT);
-	}
-	r->have_pathways = 1;
-	r->npw = pc_latest_nrows(l);
-	r->pw = pc_xcalloc(r->npw ? r->npw : 1, sizeof *r->pw);
-	for (i = 0; i < r->npw; i++) {
-		const struct pc_field *f = pc_latest_row(l, i, NULL);
-
-		r->pw[i].id = pc_xstrdup(f[c_id].s);
-		r->pw[i].ins = pc_xstrdup(f[c_ins].s);
-		r->pw[i].cat = strndup(f[c_icd].s, 3);
-		r->pw[i].birth = c_birth >= 0 ? day_of(f[c_birth].s) : PC_NODATE;
-		r->pw[i].diagnosis = c_diag >= 0 ? day_of(f[c_diag].s) :
-		    PC_NODATE;
-	}
-	pc_latest_free(l);
-	qsort(r->pw, r->npw, sizeof *r->pw, cmp_ins);
-	r->byid = pc_xcalloc(r->npw ? r->npw : 1, sizeof *r->byid);
-	for (i = 0; i < r->npw; i++)
-		r->byid[i] = &r->pw[i];
-	qsort(r->byid, r->npw, sizeof *r->byid, cmp_id);
 }
 
 /* The events already in the -a file: importing them again adds nothing. */
@@ -228,91 +172,19 @@ load_seen(struct run *r, const char *path)
 	pc_reader_close(rd);
 }
 
-/* Which pathway the row is about: by its id, or by INS (and ICD-10). */
-static const char *
-resolve(struct run *r, const struct pathway **pwp)
-{
-	struct pc_import *im = &r->im;
-	const char *id = pc_import_canon(im, "pathway_id");
-	const char *ins = pc_import_canon(im, "ins");
-	const char *icd = pc_import_canon(im, "icd10");
-	const struct pathway *hit = NULL;
-	char why[160];
-	size_t n = 0;
-
-	*pwp = NULL;
-	if (*id != '\0') {
-		struct pathway key = { .id = (char *)id }, *kp = &key, **hitp;
-
-		if (!r->have_pathways)
-			return id;
-		hitp = bsearch(&kp, r->byid, r->npw, sizeof *r->byid, cmp_id);
-		if (hitp != NULL) {
-			*pwp = *hitp;
-			return id;
-		}
-		pc_import_reason(im, "pathway_id", "no such pathway in the "
-		    "pathway table");
-		return NULL;
-	}
-	if (*ins == '\0') {
-		if (pc_import_ok(im, "ins") || im->reasons.len == 0)
-			pc_import_reason(im, "pathway_id", "missing (or give "
-			    "ins, and -P)");
-		return NULL;
-	}
-	if (!r->have_pathways) {
-		pc_import_reason(im, "ins", "naming a pathway by its INS needs "
-		    "the pathway table (-P)");
-		return NULL;
-	}
-	{
-		struct pathway key = { .ins = (char *)ins };
-		const struct pathway *p = bsearch(&key, r->pw, r->npw,
-		    sizeof *r->pw, cmp_ins);
-
-		if (p != NULL) {
-			/* back to the first of the run of this INS */
-			while (p > r->pw && strcmp(p[-1].ins, ins) == 0)
-				p--;
-			for (; p < r->pw + r->npw && strcmp(p->ins, ins) == 0;
-			    p++) {
-				if (*icd != '\0' &&
-				    strncmp(p->cat, icd, 3) != 0)
-					continue;
-				hit = p;
-				n++;
-			}
-		}
-	}
-	if (n == 0) {
-		pc_import_reason(im, "ins", *icd ? "no pathway for this INS "
-		    "and ICD-10 category" : "no pathway for this INS");
-		return NULL;
-	}
-	if (n > 1) {
-		snprintf(why, sizeof why, "%zu pathways for this INS: give "
-		    "icd10 to tell them apart", n);
-		pc_import_reason(im, "ins", why);
-		return NULL;
-	}
-	*pwp = hit;
-	return hit->id;
-}
-
 static void
 process(struct pc_import *im, const struct pc_binding *b,
     const struct pc_field *f, size_t nf, void *arg)
 {
 	struct run *r = arg;
-	const struct pathway *pw;
+	const struct pc_pathway *pw;
 	const char *id, *v[8];
 	unsigned char d[PC_DIGEST];
 	long date, until;
 	size_t c;
 
 	pc_import_values(im, b, f, nf);
-	id = resolve(r, &pw);
+	id = pc_pathways_resolve(r->pw, im, &pw);
 	date = pc_import_ok(im, "date") ? day_of(pc_import_canon(im, "date")) :
 	    PC_NODATE;
 	until = pc_import_ok(im, "until") ?
@@ -346,6 +218,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "safe-csv", no_argument, NULL, PC_OPT_SAFE_CSV },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run r = { 0 };
@@ -357,8 +230,7 @@ main(int argc, char *argv[])
 	const char *rejpath = NULL, **hdr;
 	enum pc_outmode mode = PC_OUT_STDOUT;
 	char err[ERRSZ];
-	int ch, i, st, have_enc = 0, verbose = 0, delim_out = ',', status;
-	size_t k;
+	int safe_csv = 0, ch, i, st, have_enc = 0, verbose = 0, delim_out = ',', status;
 
 	while ((ch = getopt_long(argc, argv, "a:d:e:hm:o:P:r:tv", longopts,
 	    NULL)) != -1) {
@@ -406,6 +278,9 @@ main(int argc, char *argv[])
 			verbose = 1;
 			pc_verbose = 1;
 			break;
+		case PC_OPT_SAFE_CSV:
+			safe_csv = 1;
+			break;
 		case 'V':
 			printf("pathway-event (parcours) %s\n", PC_VERSION);
 			return PC_EXIT_OK;
@@ -445,6 +320,7 @@ main(int argc, char *argv[])
 	im->rejpath = rejpath;
 	im->delim_out = delim_out;
 	im->verbose = verbose;
+	im->safe_csv = safe_csv;
 
 	/* Take the output (and its lock) before reading what it holds. */
 	hdr = pc_table_names(E);
@@ -455,6 +331,7 @@ main(int argc, char *argv[])
 		pc_warnx("%s", err);
 		return st;
 	}
+	pc_writer_safe_csv(im->out, safe_csv);
 	load_pathways(&r, pathways);
 	load_seen(&r, mode == PC_OUT_APPEND ? outpath : NULL);
 
@@ -467,13 +344,7 @@ main(int argc, char *argv[])
 			pc_import_file(im, argv[i], &ro, process, &r);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
-	for (k = 0; k < r.npw; k++) {
-		free(r.pw[k].id);
-		free(r.pw[k].ins);
-		free(r.pw[k].cat);
-	}
-	free(r.pw);
-	free(r.byid);
+	pc_pathways_free(r.pw);
 	pc_idset_free(r.seen);
 	pc_map_free(map);
 	pc_vocab_free(vocab);

@@ -65,6 +65,7 @@ help(void)
 "  -P pathways  known pathways: their ids are skipped\n"
 "  -r rejects   write rejected rows, with line and reason, to rejects\n"
 "  -t           write TSV\n"
+"  --safe-csv   make text of cells a spreadsheet would run as formulas\n"
 "  -v           always print the counts, and each rejected row\n"
 "  -h, --help   this help;  --version  the version\n"
 "\n"
@@ -275,6 +276,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "safe-csv", no_argument, NULL, PC_OPT_SAFE_CSV },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run r = { 0 };
@@ -285,7 +287,7 @@ main(int argc, char *argv[])
 	const char *outpath = NULL, *rejpath = NULL, **hdr;
 	enum pc_outmode mode = PC_OUT_STDOUT;
 	char err[ERRSZ];
-	int ch, i, st, have_enc = 0, verbose = 0, delim_out = ',', status;
+	int safe_csv = 0, ch, i, st, have_enc = 0, verbose = 0, delim_out = ',', status;
 
 	while ((ch = getopt_long(argc, argv, "a:d:e:hk:m:o:P:r:tv", longopts,
 	    NULL)) != -1) {
@@ -336,6 +338,9 @@ main(int argc, char *argv[])
 			verbose = 1;
 			pc_verbose = 1;
 			break;
+		case PC_OPT_SAFE_CSV:
+			safe_csv = 1;
+			break;
 		case 'V':
 			printf("pathway-new (parcours) %s\n", PC_VERSION);
 			return PC_EXIT_OK;
@@ -373,6 +378,7 @@ main(int argc, char *argv[])
 	im->rejpath = rejpath;
 	im->delim_out = delim_out;
 	im->verbose = verbose;
+	im->safe_csv = safe_csv;
 
 	/* Take the output (and its lock) before reading what it holds. */
 	hdr = pc_table_names(T);
@@ -383,6 +389,7 @@ main(int argc, char *argv[])
 		pc_warnx("%s", err);
 		return st;
 	}
+	pc_writer_safe_csv(im->out, safe_csv);
 	load_known(&r, known);
 
 	if (argc > 0 && pc_import_is_assignment(T, argv[0]))

@@ -121,6 +121,7 @@ open_rejects(struct pc_import *im, const char *const *cols, size_t n)
 		pc_warnx("%s", err);
 		pc_import_bail(im, st);
 	}
+	pc_writer_safe_csv(im->rej, im->safe_csv);
 }
 
 /*

@@ -178,7 +178,11 @@ struct pc_writer *pc_writer_open(const char *path, enum pc_outmode, int delim,
 int	 pc_writer_row(struct pc_writer *, const struct pc_field *, size_t);
 /* Like pc_writer_row for NUL-terminated strings. */
 int	 pc_writer_rowv(struct pc_writer *, const char *const *, size_t);
-/* --safe-csv: cells a spreadsheet would run as formulas are made text. */
+/*
+ * --safe-csv: cells a spreadsheet would run as formulas are made text.
+ * PC_OPT_SAFE_CSV is its getopt_long value in every tool.
+ */
+#define PC_OPT_SAFE_CSV	0x100
 void	 pc_writer_safe_csv(struct pc_writer *, int on);
 /* commit != 0: flush, fsync, rename; 0: drop a temporary file. */
 int	 pc_writer_close(struct pc_writer *, int commit, char *err,
@@ -408,6 +412,7 @@ struct pc_import {
 	size_t			 nrejcols;
 	int			 delim_out;
 	int			 verbose;
+	int			 safe_csv;	/* the reject stream too */
 	unsigned long		 nread, nwritten, nskipped, nrejected;
 	unsigned long		 ncorrected;
 	int			 status;

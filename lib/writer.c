@@ -3,13 +3,17 @@
  *
  * -o writes a temporary file beside the destination and renames it only
  * once everything is on disk, so a full disk or a kill leaves the old file
- * whole.  -a appends under flock(2), so concurrent writers serialise whole
- * runs and never interleave rows.  Everything goes through one buffer and
+ * whole; the temporary is locked while its writer lives, so the next run
+ * removes one a kill left behind.  -a appends under flock(2), so concurrent
+ * writers serialise whole runs and never interleave rows, and a run that
+ * fails takes its rows back out.  Everything goes through one buffer and
  * write(2), so every error, EPIPE and ENOSPC included, is seen.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -30,7 +34,9 @@ struct pc_writer {
 	int		 fd;
 	int		 delim;
 	int		 failed;
+	int		 safe;		/* --safe-csv */
 	int		 err;		/* errno of the first failure */
+	off_t		 base;		/* -a: the size before this run */
 	struct pc_buf	 out;
 	struct pc_buf	 line;
 };
@@ -92,17 +98,31 @@ flush(struct pc_writer *w)
 	return 0;
 }
 
+/*
+ * A spreadsheet takes a cell that starts with = + - @ (or a tab or CR
+ * before one) for a formula: with --safe-csv such a cell gets a leading
+ * apostrophe, which spreadsheets show as text (OWASP, "CSV Injection").
+ */
 static void
-format_row(struct pc_buf *b, const struct pc_field *f, size_t n, int delim)
+put_cell(struct pc_writer *w, const char *s, size_t n)
 {
-	size_t i;
+	if (w->safe && n > 0 && s[0] != '\0' &&
+	    strchr("=+-@\t\r", s[0]) != NULL) {
+		struct pc_buf *t = &w->line;
 
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			pc_buf_addc(b, delim);
-		pc_csv_quote(b, f[i].s, f[i].len, delim);
+		pc_buf_clear(t);
+		pc_buf_addc(t, '\'');
+		pc_buf_add(t, s, n);
+		pc_csv_quote(&w->out, t->s, t->len, w->delim);
+		return;
 	}
-	pc_buf_addc(b, '\n');
+	pc_csv_quote(&w->out, s, n, w->delim);
+}
+
+void
+pc_writer_safe_csv(struct pc_writer *w, int on)
+{
+	w->safe = on;
 }
 
 static void
@@ -177,6 +197,98 @@ ioerr:
 	return -1;
 }
 
+/*
+ * A run killed by SIGKILL or a power cut leaves its temporary file.  A
+ * live writer holds flock(2) on its temporary from before the name exists
+ * (see make_temp), and the kernel drops the lock when the process dies, so
+ * a temporary of this destination that we can lock is no one's: removed,
+ * once we know the name still points at the file we locked.
+ */
+static void
+clean_stale(const char *dir, const char *base)
+{
+	DIR *d;
+	struct dirent *e;
+	struct stat a, b;
+	size_t blen = strlen(base);
+	int dfd, fd;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	dfd = dirfd(d);
+	while ((e = readdir(d)) != NULL) {
+		const char *n = e->d_name;
+
+		if (n[0] != '.' || strncmp(n + 1, base, blen) != 0 ||
+		    n[blen + 1] != '.' || strlen(n + blen + 2) != 6)
+			continue;
+		fd = openat(dfd, n, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+		    O_CLOEXEC);
+		if (fd == -1)
+			continue;
+		if (fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+		    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    fstatat(dfd, n, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			(void)unlinkat(dfd, n, 0);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/*
+ * The temporary .BASE.XXXXXX beside the destination, mode 0600, locked.
+ * An O_TMPFILE file is locked before linkat(2) gives it its name, so no
+ * other run can see it unlocked; where the file system or /proc does not
+ * allow that, mkostemp(3) and the lock right after it leave a window of
+ * two system calls, in which only a concurrent -o run of the same
+ * destination could take it for stale.
+ */
+static int
+make_temp(struct pc_writer *w, const char *dir, const char *base)
+{
+	static const char az[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789";
+	char proc[64], sfx[7];
+	int fd, i, j;
+
+	if ((fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)) != -1) {
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+		for (i = 0; i < 100 && flock(fd, LOCK_EX) == 0; i++) {
+			for (j = 0; j < 6; j++)
+				sfx[j] = az[arc4random_uniform(sizeof az - 1)];
+			sfx[6] = '\0';
+			free(w->tmp);
+			if (asprintf(&w->tmp, "%s/.%s.%s", dir, base, sfx) == -1)
+				err(PC_EXIT_IO, "asprintf");
+			if (linkat(AT_FDCWD, proc, AT_FDCWD, w->tmp,
+			    AT_SYMLINK_FOLLOW) == 0)
+				goto made;
+			if (errno != EEXIST)
+				break;
+		}
+		close(fd);
+	}
+	free(w->tmp);
+	if (asprintf(&w->tmp, "%s/.%s.XXXXXX", dir, base) == -1)
+		err(PC_EXIT_IO, "asprintf");
+	if ((fd = mkostemp(w->tmp, O_CLOEXEC)) == -1)
+		return -1;
+	if (flock(fd, LOCK_EX) == -1) {
+		unlink(w->tmp);
+		close(fd);
+		return -1;
+	}
+made:
+	/* 0600 whatever the umask: the tables hold health data. */
+	if (fchmod(fd, 0600) == -1) {
+		unlink(w->tmp);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 struct pc_writer *
 pc_writer_open(const char *path, enum pc_outmode mode, int delim,
     const char *const *cols, size_t ncols, char *err, size_t errsz,
@@ -223,16 +335,11 @@ pc_writer_open(const char *path, enum pc_outmode mode, int delim,
 		bcopy = pc_xstrdup(path);
 		dir = dirname(dcopy);
 		base = basename(bcopy);
-		if (asprintf(&w->tmp, "%s/.%s.XXXXXX", dir, base) == -1)
-			w->tmp = NULL;
+		clean_stale(dir, base);
+		w->fd = make_temp(w, dir, base);
 		free(dcopy);
 		free(bcopy);
-		if (w->tmp == NULL) {
-			snprintf(err, errsz, "%s: out of memory", path);
-			goto fail;
-		}
-		/* mkstemp(3) creates the file 0600: health data stays ours. */
-		if ((w->fd = mkostemp(w->tmp, O_CLOEXEC)) == -1) {
+		if (w->fd == -1) {
 			snprintf(err, errsz, "%s: %s", w->tmp, strerror(errno));
 			free(w->tmp);
 			w->tmp = NULL;
@@ -269,6 +376,8 @@ pc_writer_open(const char *path, enum pc_outmode mode, int delim,
 		}
 		if (rc == -1)
 			goto fail;
+		if ((w->base = lseek(w->fd, 0, SEEK_END)) == -1)
+			w->base = 0;	/* a pipe or a device */
 		if (rc == 0) {
 			pc_buf_free(&hdr);
 			return w;
@@ -294,7 +403,14 @@ fail:
 int
 pc_writer_row(struct pc_writer *w, const struct pc_field *f, size_t n)
 {
-	format_row(&w->out, f, n, w->delim);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			pc_buf_addc(&w->out, w->delim);
+		put_cell(w, f[i].s, f[i].len);
+	}
+	pc_buf_addc(&w->out, '\n');
 	if (w->out.len >= WBUF)
 		return flush(w);
 	return w->failed ? -1 : 0;
@@ -308,7 +424,7 @@ pc_writer_rowv(struct pc_writer *w, const char *const *v, size_t n)
 	for (i = 0; i < n; i++) {
 		if (i > 0)
 			pc_buf_addc(&w->out, w->delim);
-		pc_csv_quote(&w->out, v[i], strlen(v[i]), w->delim);
+		put_cell(w, v[i], strlen(v[i]));
 	}
 	pc_buf_addc(&w->out, '\n');
 	if (w->out.len >= WBUF)
@@ -333,6 +449,8 @@ fsync_dir(const char *path)
 int
 pc_writer_close(struct pc_writer *w, int commit, char *err, size_t errsz)
 {
+	struct stat st;
+	char undo[128] = "";
 	int rc = 0;
 
 	if (commit)
@@ -342,10 +460,12 @@ pc_writer_close(struct pc_writer *w, int commit, char *err, size_t errsz)
 		w->failed = 1;
 		w->err = errno;
 	}
-	if (w->fd > STDOUT_FILENO && close(w->fd) == -1 && !w->failed) {
-		w->failed = 1;
-		w->err = errno;
-	}
+	/*
+	 * Still holding the lock: the temporary is renamed before close(2)
+	 * drops it, so that no other run takes it for stale; an append that
+	 * did not complete is cut back to where it began, so that a run adds
+	 * all its rows or none.
+	 */
 	if (w->mode == PC_OUT_REPLACE) {
 		if (commit && !w->failed && rename(w->tmp, w->path) == -1) {
 			w->failed = 1;
@@ -353,15 +473,30 @@ pc_writer_close(struct pc_writer *w, int commit, char *err, size_t errsz)
 		}
 		if (!commit || w->failed)
 			unlink(w->tmp);
-		else
-			fsync_dir(w->path);
 	}
+	if (w->mode == PC_OUT_APPEND && (!commit || w->failed) &&
+	    fstat(w->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    st.st_size > w->base) {
+		if (ftruncate(w->fd, w->base) == -1 || fsync(w->fd) == -1)
+			snprintf(undo, sizeof undo, "; the rows of this run "
+			    "could not be taken out: %s", strerror(errno));
+		else
+			snprintf(undo, sizeof undo, "; nothing appended");
+	}
+	/* After fsync and rename, a close error of -o changes nothing. */
+	if (w->fd > STDOUT_FILENO && close(w->fd) == -1 && !w->failed &&
+	    w->mode != PC_OUT_REPLACE) {
+		w->failed = 1;
+		w->err = errno;
+	}
+	if (w->mode == PC_OUT_REPLACE && commit && !w->failed)
+		fsync_dir(w->path);
 	if (commit && w->failed) {
 		if (w->err == EPIPE && w->mode == PC_OUT_STDOUT)
 			rc = 1;	/* the reader went away: end quietly */
 		else {
-			snprintf(err, errsz, "%s: write error: %s", w->path,
-			    strerror(w->err));
+			snprintf(err, errsz, "%s: write error: %s%s", w->path,
+			    strerror(w->err), undo);
 			rc = -1;
 		}
 	}

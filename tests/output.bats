@@ -439,3 +439,33 @@ $PAUL_OUT"
 	assert_failure 2
 	assert_equal "$(sha256sum p.csv)" "$sum"
 }
+
+@test "--safe-csv: cells starting with = + - @ become text in the output and the reject stream" {
+	printf '%s,gp_contact\n%s,+33 1 23 45 67 89\n%s,@x\n' "$HDR" "$JEANNE" \
+	    '255081416802539,=cmd|x,Jeanne,1955-08-02,F,C50.9,2026-10-12' > s.csv
+	run --separate-stderr pathway-new --safe-csv -r rej.csv s.csv
+	assert_failure 3
+	[ "$(masked | sed -n 2p)" = "ID,255081416802538,,Martin,Jeanne,1955-08-02,F,C50.9,,,2026-10-12,,,,,,,,'+33 1 23 45 67 89,2026-11-23T00:00:00Z" ]
+	run sed -n 2p rej.csv
+	assert_output --partial "255081416802539,'=cmd|x,Jeanne,1955-08-02,F,C50.9,2026-10-12,'@x,3,"
+	# without it, the values are as they came
+	run --separate-stderr pathway-new -r rej.csv s.csv
+	[ "$(masked | sed -n 2p)" = "ID,255081416802538,,Martin,Jeanne,1955-08-02,F,C50.9,,,2026-10-12,,,,,,,,+33 1 23 45 67 89,2026-11-23T00:00:00Z" ]
+	run sed -n 2p rej.csv
+	assert_output --partial "255081416802539,=cmd|x,Jeanne,"
+}
+
+@test "--safe-csv: pathway-event, ald30-check and followup-due take it too" {
+	id=0000-00000000000000000001
+	printf 'pathway_id,date,kind,detail\n%s,2026-01-05,visit,-2 kg\n' "$id" > ev.csv
+	run --separate-stderr pathway-event --safe-csv ev.csv
+	assert_success
+	assert_line --index 1 "$id,2026-01-05,visit,,'-2 kg,,2026-11-23T00:00:00Z"
+	printf 'pathway_id,birth_date,icd10,diagnosis_date,note\n%s,1960-01-01,C50.9,2025-01-10,=1+1\n' "$id" > p.csv
+	run --separate-stderr ald30-check --safe-csv -n 2026-11-23 p.csv
+	assert_failure 1
+	assert_line --index 1 "$id,1960-01-01,C50.9,2025-01-10,'=1+1,no-request,no ALD request recorded,"
+	run --separate-stderr followup-due --safe-csv -n 2026-11-23 p.csv
+	assert_success
+	assert_line --index 1 --partial "$id,1960-01-01,C50.9,2025-01-10,'=1+1,,not-started,"
+}

@@ -60,6 +60,7 @@ complete -c pathway-event -s P -r -F -d 'The pathway table: checks pathway_id, r
 complete -c pathway-event -s r -r -F -d 'Reject stream'
 complete -c pathway-event -s t -d 'Write TSV'
 complete -c pathway-event -s v -d 'Always print the counts and every rejected row'
+complete -c pathway-event -l safe-csv -d 'Make cells a spreadsheet would run as formulas text'
 complete -c pathway-event -l version -d 'Print the version'
 complete -c pathway-event -n 'not string match -q -- "-*" (commandline -ct)' -a '(__pathway_event_operand)'
 # After "field=" only the field's values, never files.

@@ -54,6 +54,7 @@ complete -c pathway-new -s P -r -F -d 'Known pathways: their ids are skipped'
 complete -c pathway-new -s r -r -F -d 'Reject stream'
 complete -c pathway-new -s t -d 'Write TSV'
 complete -c pathway-new -s v -d 'Always print the counts and every rejected row'
+complete -c pathway-new -l safe-csv -d 'Make cells a spreadsheet would run as formulas text'
 complete -c pathway-new -l version -d 'Print the version'
 complete -c pathway-new -n 'not string match -q -- "-*" (commandline -ct)' -a '(__pathway_new_operand)'
 # After "field=" only the field's values, never files.
