@@ -472,10 +472,13 @@ judge(const struct run *r, const char *id, const char *icd, long birth,
 				greq = &ev[i];
 		w = greq == NULL ? BY_GP : requester(r, greq, birth, gp);
 		pc_date_fmt(dec->date, d1);
-		if (w != BY_GP && w != BY_CHILD) {
+		/*
+		 * The end the CNAM recorded is the end, whoever asked; the
+		 * short term applies when none was recorded.
+		 */
+		if (w != BY_GP && w != BY_CHILD && dec->until == PC_NODATE) {
 			t = term_at(r, K_SHORT, greq->date);
-			end = dec->until != PC_NODATE ? dec->until :
-			    add_term(greq->date, t);
+			end = add_term(greq->date, t);
 			pc_date_fmt(end, v->until);
 			pc_date_fmt(greq->date, d2);
 			term_text(t, term, sizeof term);

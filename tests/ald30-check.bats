@@ -122,6 +122,16 @@ $(pid 1),1960-01-01,C50.9,$GP,ok,exemption granted 2022-03-01 runs to 2027-03-01
 	ev 1 2022-01-10 ald-granted "" 2023-06-30
 	chk -n 2026-11-23
 	is 1 expired "exemption granted 2022-01-10 ended 2023-06-30" 2023-06-30
+	# whoever made the request: no short term when the end is recorded
+	pw 2 1960-01-01 C50.9 $GP
+	ev 2 2026-03-01 ald-request $DR
+	ev 2 2026-03-20 ald-granted "" 2031-03-20
+	pw 3 1960-01-01 C50.9 $GP
+	ev 3 2026-03-01 ald-request $DR
+	ev 3 2026-03-20 ald-granted
+	chk -n 2026-11-23
+	is 2 ok "exemption granted 2026-03-20 runs to 2031-03-20" 2031-03-20
+	is 3 expired "request by a physician other than the GP on 2026-03-01: 6 months, ended 2026-09-01" 2026-09-01
 }
 
 @test "a renewal: the latest grant counts" {
