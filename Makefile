@@ -115,7 +115,9 @@ install: build
 	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 0644 man/parcours.5 $(DESTDIR)$(MANDIR)/man5
 	install -m 0644 man/parcours.7 $(DESTDIR)$(MANDIR)/man7
-	install -m 0644 share/parcours/* $(DESTDIR)$(SHAREDIR)
+	cd share/parcours && find . -type f | while read -r f; do \
+		install -D -m 0644 "$$f" "$(DESTDIR)$(SHAREDIR)/$$f" || exit 1; \
+	done
 	for t in $(TOOLS); do \
 		install -m 0644 completions/bash/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; \
 		install -m 0644 completions/zsh/_$$t $(DESTDIR)$(ZSHCOMPDIR)/_$$t; \
