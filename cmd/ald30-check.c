@@ -57,6 +57,9 @@ struct run {
 	int			 warn;
 	int			 problems;	/* -p */
 	int			 safe_csv;	/* --safe-csv */
+	struct pc_key		 pseudo;	/* --pseudonymize */
+	int			 pseudonymize;
+	char			(*ps)[PC_PSEUDO_LEN];	/* by column */
 	int			 status;
 	int			 found;		/* a problem row */
 	struct pc_writer	*out;
@@ -108,6 +111,8 @@ help(void)
 "             directory)\n"
 "  -t         write TSV\n"
 "  --safe-csv make text of cells a spreadsheet would run as formulas\n"
+"  --pseudonymize keyfile\n"
+"             write keyed pseudonyms for ins, local_id and the names\n"
 "  -w days    an exemption ending within days is expiring (default %d)\n"
 "  -h, --help this help;  --version  the version\n"
 "\n"
@@ -616,6 +621,7 @@ open_output(struct run *r, struct pc_latest *l, const char *outpath,
 
 	r->nin = pc_latest_ncols(l);
 	r->hdr = pc_xcalloc(r->nin + NNEW, sizeof *r->hdr);
+	r->ps = pc_xcalloc(r->nin ? r->nin : 1, sizeof *r->ps);
 	for (i = 0; i < r->nin; i++)
 		r->hdr[i] = pc_xstrdup(pc_latest_colname(l, i));
 	r->nhdr = r->nin;
@@ -735,7 +741,9 @@ do_file(struct run *r, const char *path, const char *outpath, int delim)
 		    !is_problem(v.status)))
 			continue;
 		for (k = 0; k < r->nin; k++)
-			vals[k] = f[k].s;
+			vals[k] = r->pseudonymize && pc_pseudo_direct(r->hdr[k]) ?
+			    pc_pseudonym(&r->pseudo, r->hdr[k], f[k].s, f[k].len,
+			    r->ps[k]) : f[k].s;
 		vals[r->pos[0]] = v.status;
 		vals[r->pos[1]] = v.reason;
 		vals[r->pos[2]] = v.until;
@@ -768,6 +776,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "safe-csv", no_argument, NULL, PC_OPT_SAFE_CSV },
+		{ "pseudonymize", required_argument, NULL, PC_OPT_PSEUDONYMIZE },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run r = { 0 };
@@ -812,6 +821,14 @@ main(int argc, char *argv[])
 				    optarg);
 				usage();
 			}
+			break;
+		case PC_OPT_PSEUDONYMIZE:
+			if (pc_key_load(optarg, &r.pseudo, err,
+			    sizeof err) == -1) {
+				pc_warnx("--pseudonymize %s", err);
+				return PC_EXIT_USAGE;
+			}
+			r.pseudonymize = 1;
 			break;
 		case PC_OPT_SAFE_CSV:
 			r.safe_csv = 1;
@@ -881,6 +898,7 @@ main(int argc, char *argv[])
 	for (i = 0; r.hdr != NULL && (size_t)i < r.nhdr; i++)
 		free(r.hdr[i]);
 	free(r.hdr);
+	free(r.ps);
 	free(defrules);
 	free(r.codes);
 	for (i = 0; i < NKINDS; i++)

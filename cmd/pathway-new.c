@@ -18,6 +18,9 @@
 struct run {
 	struct pc_import im;
 	struct pc_key	 key;
+	struct pc_key	 pseudo;	/* --pseudonymize */
+	int		 pseudonymize;
+	char		 ps[PC_MAXCOLS][PC_PSEUDO_LEN];
 	struct pc_idset	*known;
 	char		 now[21];
 	long		 today;
@@ -66,6 +69,8 @@ help(void)
 "  -r rejects   write rejected rows, with line and reason, to rejects\n"
 "  -t           write TSV\n"
 "  --safe-csv   make text of cells a spreadsheet would run as formulas\n"
+"  --pseudonymize keyfile\n"
+"               write keyed pseudonyms for ins, local_id and the names\n"
 "  -v           always print the counts, and each rejected row\n"
 "  -h, --help   this help;  --version  the version\n"
 "\n"
@@ -254,8 +259,13 @@ process(struct pc_import *im, const struct pc_binding *b,
 	pc_pathway_id(&r->key, pc_import_canon(im, "ins"),
 	    pc_import_canon(im, "icd10"), pc_import_canon(im, "diagnosis_date"),
 	    id);
-	for (c = 0; c < T->ncols; c++)
+	for (c = 0; c < T->ncols; c++) {
 		vals[c] = im->canon[c].s ? im->canon[c].s : "";
+		/* The id comes from the INS; the row holds its pseudonym. */
+		if (r->pseudonymize && pc_pseudo_direct(T->cols[c].name))
+			vals[c] = pc_pseudonym(&r->pseudo, T->cols[c].name,
+			    vals[c], strlen(vals[c]), r->ps[c]);
+	}
 	content_digest(vals, d);
 	switch (pc_idset_put(r->known, id, strlen(id), d)) {
 	case 0:
@@ -277,6 +287,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "safe-csv", no_argument, NULL, PC_OPT_SAFE_CSV },
+		{ "pseudonymize", required_argument, NULL, PC_OPT_PSEUDONYMIZE },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct run r = { 0 };
@@ -284,6 +295,7 @@ main(int argc, char *argv[])
 	struct pc_readopt ro = { 0 };
 	struct pc_map *map = NULL;
 	const char *mappath = NULL, *known = NULL, *keypath = NULL;
+	const char *pseudopath = NULL;
 	const char *outpath = NULL, *rejpath = NULL, **hdr;
 	enum pc_outmode mode = PC_OUT_STDOUT;
 	char err[ERRSZ];
@@ -338,6 +350,9 @@ main(int argc, char *argv[])
 			verbose = 1;
 			pc_verbose = 1;
 			break;
+		case PC_OPT_PSEUDONYMIZE:
+			pseudopath = optarg;
+			break;
 		case PC_OPT_SAFE_CSV:
 			safe_csv = 1;
 			break;
@@ -371,6 +386,13 @@ main(int argc, char *argv[])
 	if (pc_key_load(keypath, &r.key, err, sizeof err) == -1) {
 		pc_warnx("%s", err);
 		return PC_EXIT_USAGE;
+	}
+	if (pseudopath != NULL) {
+		if (pc_key_load(pseudopath, &r.pseudo, err, sizeof err) == -1) {
+			pc_warnx("--pseudonymize %s", err);
+			return PC_EXIT_USAGE;
+		}
+		r.pseudonymize = 1;
 	}
 	r.today = pc_today();
 	pc_now_iso(r.now);

@@ -59,7 +59,7 @@ pc_key_load(const char *path, struct pc_key *key, char *err, size_t errsz)
 	}
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (st.st_mode & 077) != 0)
-		pc_warnx("%s: the site key is readable by others "
+		pc_warnx("%s: the key is readable by others "
 		    "(chmod 600 it)", path);
 	while (len < sizeof buf) {
 		n = read(fd, buf + len, sizeof buf - len);
@@ -76,7 +76,7 @@ pc_key_load(const char *path, struct pc_key *key, char *err, size_t errsz)
 	}
 	close(fd);
 	if (len < KEY_MIN || len > KEY_MAX) {
-		snprintf(err, errsz, "%s: a site key holds %d to %d bytes of "
+		snprintf(err, errsz, "%s: a key holds %d to %d bytes of "
 		    "secret, this file has %zu%s", path, KEY_MIN, KEY_MAX, len,
 		    len > KEY_MAX ? " or more" : "");
 		sodium_memzero(buf, sizeof buf);

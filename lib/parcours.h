@@ -183,6 +183,7 @@ int	 pc_writer_rowv(struct pc_writer *, const char *const *, size_t);
  * PC_OPT_SAFE_CSV is its getopt_long value in every tool.
  */
 #define PC_OPT_SAFE_CSV	0x100
+#define PC_OPT_PSEUDONYMIZE 0x101	/* --pseudonymize keyfile */
 void	 pc_writer_safe_csv(struct pc_writer *, int on);
 /* commit != 0: flush, fsync, rename; 0: drop a temporary file. */
 int	 pc_writer_close(struct pc_writer *, int commit, char *err,
@@ -375,6 +376,19 @@ void	 pc_pathway_id(const struct pc_key *, const char *ins,
 /* A digest of a record's values, to tell a repeat from a correction. */
 void	 pc_row_digest(const char *const *v, size_t n,
 	    unsigned char out[PC_DIGEST]);
+
+/* ---- pseudo.c: --pseudonymize ------------------------------------------ */
+
+#define PC_PSEUDO_LEN	36	/* "ps-", 32 hex digits, NUL */
+
+/* 1 when the column is a direct identifier of the patient. */
+int	 pc_pseudo_direct(const char *col);
+/*
+ * The keyed pseudonym of a column's value, into out; an empty value, or
+ * one that is already a pseudonym, is copied as it is.  Returns out.
+ */
+const char *pc_pseudonym(const struct pc_key *, const char *col,
+	    const char *s, size_t n, char out[PC_PSEUDO_LEN]);
 
 /* ---- idset.c: identifiers and a digest of their content ---------------- */
 

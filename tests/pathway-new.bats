@@ -67,7 +67,7 @@ with() {
 	chmod 600 short.key
 	run --separate-stderr pathway-new -k short.key "${jeanne[@]}"
 	assert_failure 2
-	[ "$stderr" = "pathway-new: short.key: a site key holds 32 to 4096 bytes of secret, this file has 5" ]
+	[ "$stderr" = "pathway-new: short.key: a key holds 32 to 4096 bytes of secret, this file has 5" ]
 }
 
 @test "a site key readable by others works but is warned about" {
@@ -75,7 +75,7 @@ with() {
 	chmod 644 open.key
 	run --separate-stderr pathway-new -k open.key "${jeanne[@]}"
 	assert_success
-	[ "$stderr" = "pathway-new: open.key: the site key is readable by others (chmod 600 it)" ]
+	[ "$stderr" = "pathway-new: open.key: the key is readable by others (chmod 600 it)" ]
 }
 
 @test "one pathway from field=value operands, canonical and with its id" {
