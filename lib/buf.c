@@ -43,8 +43,9 @@ pc_xstrdup(const char *s)
 	return p;
 }
 
+/* The slow path of pc_buf_reserve: room for extra bytes and a NUL. */
 void
-pc_buf_reserve(struct pc_buf *b, size_t extra)
+pc_buf_grow(struct pc_buf *b, size_t extra)
 {
 	size_t need;
 
@@ -58,24 +59,6 @@ pc_buf_reserve(struct pc_buf *b, size_t extra)
 	while (b->cap < need)
 		b->cap = b->cap > SIZE_MAX / 2 ? need : b->cap * 2;
 	b->s = pc_xreallocarray(b->s, b->cap, 1);
-}
-
-void
-pc_buf_add(struct pc_buf *b, const void *p, size_t n)
-{
-	pc_buf_reserve(b, n);
-	if (n)
-		memcpy(b->s + b->len, p, n);
-	b->len += n;
-	b->s[b->len] = '\0';
-}
-
-void
-pc_buf_addc(struct pc_buf *b, int c)
-{
-	pc_buf_reserve(b, 1);
-	b->s[b->len++] = (char)c;
-	b->s[b->len] = '\0';
 }
 
 void

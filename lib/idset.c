@@ -11,6 +11,7 @@
 #include "parcours.h"
 
 struct entry {
+	uint64_t	 h;		/* hash(id): most probes end on it */
 	char		*id;
 	unsigned char	 digest[PC_DIGEST];	/* the first one */
 	unsigned char	(*more)[PC_DIGEST];	/* the others, rarely any */
@@ -24,7 +25,7 @@ struct pc_idset {
 };
 
 /* FNV-1a: the ids are already keyed hashes, so spreading is all we need. */
-static size_t
+static uint64_t
 hash(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -33,7 +34,7 @@ hash(const char *s, size_t n)
 		h ^= (unsigned char)*s++;
 		h *= 1099511628211ULL;
 	}
-	return (size_t)(h ^ (h >> 29));
+	return h ^ (h >> 29);
 }
 
 struct pc_idset *
@@ -47,12 +48,12 @@ pc_idset_new(void)
 }
 
 static size_t
-find(const struct pc_idset *s, const char *id, size_t n)
+find(const struct pc_idset *s, uint64_t h, const char *id, size_t n)
 {
-	size_t i = hash(id, n) & (s->cap - 1);
+	size_t i = (size_t)h & (s->cap - 1);
 
-	while (s->slot[i].id != NULL && (strncmp(s->slot[i].id, id, n) != 0 ||
-	    s->slot[i].id[n] != '\0'))
+	while (s->slot[i].id != NULL && (s->slot[i].h != h ||
+	    strncmp(s->slot[i].id, id, n) != 0 || s->slot[i].id[n] != '\0'))
 		i = (i + 1) & (s->cap - 1);
 	return i;
 }
@@ -61,13 +62,19 @@ static void
 grow(struct pc_idset *s)
 {
 	struct entry *old = s->slot;
-	size_t i, oldcap = s->cap;
+	size_t i, j, oldcap = s->cap;
 
 	s->cap *= 2;
 	s->slot = pc_xcalloc(s->cap, sizeof *s->slot);
-	for (i = 0; i < oldcap; i++)
-		if (old[i].id != NULL)
-			s->slot[find(s, old[i].id, strlen(old[i].id))] = old[i];
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].id == NULL)
+			continue;
+		/* The ids are distinct: the first free slot is its own. */
+		for (j = (size_t)old[i].h & (s->cap - 1); s->slot[j].id != NULL;
+		    j = (j + 1) & (s->cap - 1))
+			;
+		s->slot[j] = old[i];
+	}
 	free(old);
 }
 
@@ -78,12 +85,13 @@ pc_idset_put(struct pc_idset *s, const char *id, size_t n,
 	static const unsigned char none[PC_DIGEST];
 	struct entry *e;
 	char *copy;
+	uint64_t h = hash(id, n);
 
 	if (digest == NULL)
 		digest = none;
 	if ((s->count + 1) * 4 > s->cap * 3)
 		grow(s);
-	e = &s->slot[find(s, id, n)];
+	e = &s->slot[find(s, h, id, n)];
 	if (e->id != NULL) {
 		size_t i;
 
@@ -101,6 +109,7 @@ pc_idset_put(struct pc_idset *s, const char *id, size_t n,
 	memcpy(copy, id, n);
 	copy[n] = '\0';
 	e->id = copy;
+	e->h = h;
 	memcpy(e->digest, digest, PC_DIGEST);
 	s->count++;
 	return 1;
@@ -109,7 +118,7 @@ pc_idset_put(struct pc_idset *s, const char *id, size_t n,
 int
 pc_idset_has(const struct pc_idset *s, const char *id, size_t n)
 {
-	return s->slot[find(s, id, n)].id != NULL;
+	return s->slot[find(s, hash(id, n), id, n)].id != NULL;
 }
 
 size_t

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define PC_VERSION "0.1.0"
 
@@ -38,13 +39,40 @@ struct pc_buf {
 	size_t	 cap;
 };
 
-void	 pc_buf_reserve(struct pc_buf *, size_t extra);
-void	 pc_buf_add(struct pc_buf *, const void *, size_t);
-void	 pc_buf_addc(struct pc_buf *, int);
+void	 pc_buf_grow(struct pc_buf *, size_t extra);
 void	 pc_buf_adds(struct pc_buf *, const char *);
 void	 pc_buf_set(struct pc_buf *, const void *, size_t);
 void	 pc_buf_clear(struct pc_buf *);
 void	 pc_buf_free(struct pc_buf *);
+
+/*
+ * Inline: every byte of every field goes through these, and the room is
+ * nearly always there already.
+ */
+static inline void
+pc_buf_reserve(struct pc_buf *b, size_t extra)
+{
+	if (b->cap == 0 || extra >= b->cap - b->len)
+		pc_buf_grow(b, extra);
+}
+
+static inline void
+pc_buf_add(struct pc_buf *b, const void *p, size_t n)
+{
+	pc_buf_reserve(b, n);
+	if (n)
+		memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+static inline void
+pc_buf_addc(struct pc_buf *b, int c)
+{
+	pc_buf_reserve(b, 1);
+	b->s[b->len++] = (char)c;
+	b->s[b->len] = '\0';
+}
 void	*pc_xmalloc(size_t);
 void	*pc_xcalloc(size_t, size_t);
 void	*pc_xreallocarray(void *, size_t, size_t);
