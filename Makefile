@@ -34,9 +34,9 @@ MAN1 = $(TOOLS:%=man/%.1)
 MAN = $(MAN1) man/parcours.5 man/parcours.7
 
 DEBS = gcc make pkg-config libcsv-dev libpcre2-dev libbsd-dev libsodium-dev \
-	bats bats-support bats-assert mandoc
+	bats bats-support bats-assert mandoc clang libclang-rt-14-dev
 
-.PHONY: all build check check-plain check-asan deps demo install uninstall \
+.PHONY: all build check check-plain check-asan check-fuzz deps demo install uninstall \
 	lint clean
 
 all: build
@@ -84,6 +84,7 @@ check: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory check-plain
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-fuzz
 
 check-plain:
 	LC_ALL=C PARCOURS_BIN=$(CURDIR)/$(B) bats tests
@@ -96,6 +97,13 @@ check-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/build-asan bats tests
+
+# Each libFuzzer target briefly (FUZZ_SMOKE_SECONDS), its seeds and
+# regression inputs first; make fuzz runs them longer.
+check-fuzz:
+	@if command -v $(FUZZ_CC) >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory fuzz-smoke; \
+	else echo "check-fuzz: no $(FUZZ_CC): the fuzz targets were not run"; fi
 
 # Imports the bundled sample export with the demo key (never for real data)
 # and shows what came out.
