@@ -849,24 +849,28 @@ main(int argc, char *argv[])
 		rulepath = defrules = share_file("ald30-rules.csv");
 	if (load_rules(&r, rulepath, err, sizeof err) == -1) {
 		pc_warnx("%s", err);
-		return PC_EXIT_USAGE;
+		r.status = PC_EXIT_USAGE;
+		goto done;
 	}
 	if (evpath != NULL) {
 		int fd;
 
 		if ((fd = open(evpath, O_RDONLY)) == -1) {
 			pc_warnx("%s: %s", evpath, strerror(errno));
-			return PC_EXIT_IO;
+			r.status = PC_EXIT_IO;
+			goto done;
 		}
 		close(fd);
 		if ((vocab = pc_vocab_load(NULL, err, sizeof err)) == NULL) {
 			pc_warnx("%s", err);
-			return PC_EXIT_USAGE;
+			r.status = PC_EXIT_USAGE;
+			goto done;
 		}
 		if ((r.ev = pc_events_load(evpath, vocab, err,
 		    sizeof err)) == NULL) {
 			pc_warnx("%s", err);
-			return PC_EXIT_REJECT;
+			r.status = PC_EXIT_REJECT;
+			goto done;
 		}
 	}
 
@@ -895,6 +899,7 @@ main(int argc, char *argv[])
 	if (r.status == PC_EXIT_OK && r.found)
 		r.status = PC_EXIT_FOUND;
 
+done:
 	for (i = 0; r.hdr != NULL && (size_t)i < r.nhdr; i++)
 		free(r.hdr[i]);
 	free(r.hdr);

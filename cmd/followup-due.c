@@ -1024,33 +1024,6 @@ do_file(struct run *r, const char *path, const char *outpath, int delim)
 	return 0;
 }
 
-/*
- * 1 when the event table has a header and no row: pc_events_load() is
- * then skipped (lib/events.c sorts a NULL array when there is no event).
- * 0 otherwise, with err set when its header lacks a column.
- */
-static int
-events_empty(const char *path, char *err, size_t errsz)
-{
-	static const char *const need[] = { "pathway_id", "date", "kind" };
-	struct pc_readopt ro = { 0 };
-	struct pc_reader *rd;
-	struct pc_row *row;
-	size_t i;
-	int rc;
-
-	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL)
-		return 0;
-	for (i = 0; i < 3; i++)
-		if (pc_reader_col(rd, need[i]) == -1) {
-			pc_reader_close(rd);
-			return 0;
-		}
-	rc = pc_reader_next(rd, &row, err, errsz);
-	pc_reader_close(rd);
-	return rc == 0;
-}
-
 static char *
 share_file(const char *name)
 {
@@ -1167,8 +1140,7 @@ main(int argc, char *argv[])
 			r.status = PC_EXIT_USAGE;
 			goto done;
 		}
-		if (!events_empty(r.evpath, err, sizeof err) &&
-		    (r.ev = pc_events_load(r.evpath, vocab, err,
+		if ((r.ev = pc_events_load(r.evpath, vocab, err,
 		    sizeof err)) == NULL) {
 			pc_warnx("%s", err);
 			r.status = PC_EXIT_REJECT;

@@ -131,7 +131,8 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 		pc_events_free(e);
 		return NULL;
 	}
-	qsort(e->ev, e->n, sizeof *e->ev, bypathway);
+	if (e->n > 1)	/* no event: e->ev is NULL, which qsort may not take */
+		qsort(e->ev, e->n, sizeof *e->ev, bypathway);
 	for (e->nslot = 16; e->nslot < e->n * 2; e->nslot *= 2)
 		;
 	e->slot = pc_xcalloc(e->nslot, sizeof *e->slot);
