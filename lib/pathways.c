@@ -1,0 +1,206 @@
+/*
+ * pathways.c - the pathway table of -P, as the record-making tools that
+ * attach rows to pathways (pathway-event, rcp-record) use it: find a
+ * pathway by its id, or by the patient's INS and the ICD-10 category when
+ * an export names it so, and give what the tools check rows against (the
+ * birth and diagnosis dates, the ICD-10 code).
+ *
+ * Two sorted arrays over the latest row of each pathway: one by INS, so
+ * that a patient's pathways are a run, one by id.  The table is small
+ * beside the inputs it checks; no index outlives the run.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "parcours.h"
+
+struct pc_pathways {
+	struct pc_pathway	 *pw;		/* sorted by INS */
+	struct pc_pathway	**byid;		/* the same, sorted by id */
+	size_t			  n;
+};
+
+static int
+cmp_ins(const void *a, const void *b)
+{
+	return strcmp(((const struct pc_pathway *)a)->ins,
+	    ((const struct pc_pathway *)b)->ins);
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcmp((*(struct pc_pathway *const *)a)->id,
+	    (*(struct pc_pathway *const *)b)->id);
+}
+
+/* A table's date, or PC_NODATE when it is empty or not a date. */
+static long
+day_of(const char *s)
+{
+	char why[128];
+	long d;
+
+	if (s == NULL || *s == '\0' ||
+	    pc_date_parse(s, strlen(s), NULL, &d, why, sizeof why) == -1)
+		return PC_NODATE;
+	return d;
+}
+
+struct pc_pathways *
+pc_pathways_load(const char *path, char *err, size_t errsz)
+{
+	struct pc_readopt ro = { 0 };
+	struct pc_pathways *t;
+	struct pc_latest *l;
+	long c_id, c_ins, c_icd, c_birth, c_diag;
+	size_t i;
+
+	if ((l = pc_latest_load(path, &ro, "pathway_id", err, errsz)) == NULL)
+		return NULL;
+	c_id = pc_latest_col(l, "pathway_id");
+	c_ins = pc_latest_col(l, "ins");
+	c_icd = pc_latest_col(l, "icd10");
+	c_birth = pc_latest_col(l, "birth_date");
+	c_diag = pc_latest_col(l, "diagnosis_date");
+	if (c_ins < 0 || c_icd < 0) {
+		snprintf(err, errsz, "%s:1: header: no ins or icd10 column "
+		    "(is it a pathway table?)", path);
+		pc_latest_free(l);
+		return NULL;
+	}
+	t = pc_xcalloc(1, sizeof *t);
+	t->n = pc_latest_nrows(l);
+	t->pw = pc_xcalloc(t->n ? t->n : 1, sizeof *t->pw);
+	for (i = 0; i < t->n; i++) {
+		const struct pc_field *f = pc_latest_row(l, i, NULL);
+		struct pc_pathway *p = &t->pw[i];
+
+		p->id = pc_xstrdup(f[c_id].s);
+		p->ins = pc_xstrdup(f[c_ins].s);
+		p->icd10 = pc_xstrdup(f[c_icd].s);
+		p->cat = strndup(f[c_icd].s, 3);
+		if (p->cat == NULL)
+			p->cat = pc_xstrdup("");	/* never NULL */
+		p->birth = c_birth >= 0 ? day_of(f[c_birth].s) : PC_NODATE;
+		p->diagnosis = c_diag >= 0 ? day_of(f[c_diag].s) : PC_NODATE;
+	}
+	pc_latest_free(l);
+	qsort(t->pw, t->n, sizeof *t->pw, cmp_ins);
+	t->byid = pc_xcalloc(t->n ? t->n : 1, sizeof *t->byid);
+	for (i = 0; i < t->n; i++)
+		t->byid[i] = &t->pw[i];
+	qsort(t->byid, t->n, sizeof *t->byid, cmp_id);
+	return t;
+}
+
+void
+pc_pathways_free(struct pc_pathways *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->pw[i].id);
+		free(t->pw[i].ins);
+		free(t->pw[i].icd10);
+		free(t->pw[i].cat);
+	}
+	free(t->pw);
+	free(t->byid);
+	free(t);
+}
+
+size_t
+pc_pathways_count(const struct pc_pathways *t)
+{
+	return t->n;
+}
+
+const struct pc_pathway *
+pc_pathways_byid(const struct pc_pathways *t, const char *id)
+{
+	struct pc_pathway key = { .id = (char *)id }, *kp = &key, **hit;
+
+	hit = bsearch(&kp, t->byid, t->n, sizeof *t->byid, cmp_id);
+	return hit != NULL ? *hit : NULL;
+}
+
+size_t
+pc_pathways_byins(const struct pc_pathways *t, const char *ins,
+    const char *icd10, const struct pc_pathway **hit)
+{
+	struct pc_pathway key = { .ins = (char *)ins };
+	const struct pc_pathway *p;
+	size_t n = 0;
+
+	*hit = NULL;
+	p = bsearch(&key, t->pw, t->n, sizeof *t->pw, cmp_ins);
+	if (p == NULL)
+		return 0;
+	/* back to the first of the run of this INS */
+	while (p > t->pw && strcmp(p[-1].ins, ins) == 0)
+		p--;
+	for (; p < t->pw + t->n && strcmp(p->ins, ins) == 0; p++) {
+		if (icd10 != NULL && *icd10 != '\0' &&
+		    strncmp(p->cat, icd10, 3) != 0)
+			continue;
+		if (*hit == NULL)
+			*hit = p;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * The row's pathway from its pathway_id, ins and icd10 columns, with the
+ * reasons of pathway-event(1) when it cannot be found.  t NULL: no -P.
+ */
+const char *
+pc_pathways_resolve(const struct pc_pathways *t, struct pc_import *im,
+    const struct pc_pathway **pwp)
+{
+	const char *id = pc_import_canon(im, "pathway_id");
+	const char *ins = pc_import_canon(im, "ins");
+	const char *icd = pc_import_canon(im, "icd10");
+	const struct pc_pathway *hit;
+	char why[160];
+	size_t n;
+
+	*pwp = NULL;
+	if (*id != '\0') {
+		if (t == NULL)
+			return id;
+		if ((*pwp = pc_pathways_byid(t, id)) != NULL)
+			return id;
+		pc_import_reason(im, "pathway_id", "no such pathway in the "
+		    "pathway table");
+		return NULL;
+	}
+	if (*ins == '\0') {
+		if (pc_import_ok(im, "ins") || im->reasons.len == 0)
+			pc_import_reason(im, "pathway_id", "missing (or give "
+			    "ins, and -P)");
+		return NULL;
+	}
+	if (t == NULL) {
+		pc_import_reason(im, "ins", "naming a pathway by its INS needs "
+		    "the pathway table (-P)");
+		return NULL;
+	}
+	n = pc_pathways_byins(t, ins, icd, &hit);
+	if (n == 0) {
+		pc_import_reason(im, "ins", *icd ? "no pathway for this INS "
+		    "and ICD-10 category" : "no pathway for this INS");
+		return NULL;
+	}
+	if (n > 1) {
+		snprintf(why, sizeof why, "%zu pathways for this INS: give "
+		    "icd10 to tell them apart", n);
+		pc_import_reason(im, "ins", why);
+		return NULL;
+	}
+	*pwp = hit;
+	return hit->id;
+}
