@@ -47,6 +47,12 @@ static const char *newcols[] = { "ald30_status", "ald30_reason",
     "ald30_until" };
 #define NNEW	3
 
+struct verdict {
+	const char	*status;
+	char		 reason[256];
+	char		 until[11];
+};
+
 struct run {
 	struct coderule		*codes;
 	size_t			 ncodes;
@@ -56,24 +62,13 @@ struct run {
 	long			 asof;
 	int			 warn;
 	int			 problems;	/* -p */
-	int			 safe_csv;	/* --safe-csv */
 	struct pc_key		 pseudo;	/* --pseudonymize */
-	int			 pseudonymize;
-	char			(*ps)[PC_PSEUDO_LEN];	/* by column */
-	int			 status;
 	int			 found;		/* a problem row */
-	struct pc_writer	*out;
-	char			**hdr;
-	size_t			 nhdr, nin;
-	size_t			 pos[NNEW];
-	unsigned long		 nread, nbad;
+	struct pc_annotate	 an;
+	struct pc_buf		 icd, gp;
+	struct verdict		*v;
 };
 
-struct verdict {
-	const char	*status;
-	char		 reason[256];
-	char		 until[11];
-};
 
 static void
 usage(void)
@@ -121,15 +116,6 @@ help(void)
 "Exit status: 0 no problem, 1 problems, 2 usage, 3 rows or an input\n"
 "rejected, 4 system or I/O error.\n", WARN_DEFAULT);
 	exit(PC_EXIT_OK);
-}
-
-static void
-setstatus(struct run *r, int st)
-{
-	/* 4 before 3 before 1. */
-	if (st == PC_EXIT_IO || (st == PC_EXIT_REJECT &&
-	    r->status != PC_EXIT_IO))
-		r->status = st;
 }
 
 static int
@@ -609,152 +595,31 @@ check_row(const char *where, const struct pc_field *id,
 	return bad ? -1 : 0;
 }
 
-/* ---- input and output ------------------------------------------------- */
+/* ---- the rows ---------------------------------------------------------- */
 
 static int
-open_output(struct run *r, struct pc_latest *l, const char *outpath,
-    int delim)
+row(void *arg, const struct pc_latest *l, const struct pc_field *f,
+    const char *where, const char **add)
 {
-	char err[ERRSZ];
-	size_t i, k;
-	int st;
+	struct run *r = arg;
+	struct verdict *v = r->v;
+	long c_gp = pc_latest_col(l, "gp_rpps"), birth = 0;
 
-	r->nin = pc_latest_ncols(l);
-	r->hdr = pc_xcalloc(r->nin + NNEW, sizeof *r->hdr);
-	r->ps = pc_xcalloc(r->nin ? r->nin : 1, sizeof *r->ps);
-	for (i = 0; i < r->nin; i++)
-		r->hdr[i] = pc_xstrdup(pc_latest_colname(l, i));
-	r->nhdr = r->nin;
-	for (k = 0; k < NNEW; k++) {
-		long c = pc_latest_col(l, newcols[k]);
-
-		if (c >= 0)
-			r->pos[k] = (size_t)c;
-		else {
-			r->pos[k] = r->nhdr;
-			r->hdr[r->nhdr++] = pc_xstrdup(newcols[k]);
-		}
-	}
-	r->out = pc_writer_open(outpath, outpath ? PC_OUT_REPLACE :
-	    PC_OUT_STDOUT, delim, (const char *const *)r->hdr, r->nhdr, err,
-	    sizeof err, &st);
-	if (r->out == NULL) {
-		pc_warnx("%s", err);
-		setstatus(r, st);
-		return -1;
-	}
-	pc_writer_safe_csv(r->out, r->safe_csv);
+	memset(v, 0, sizeof *v);
+	if (check_row(where, &f[pc_latest_col(l, "pathway_id")],
+	    &f[pc_latest_col(l, "icd10")], &f[pc_latest_col(l, "birth_date")],
+	    c_gp >= 0 ? &f[c_gp] : NULL, &r->icd, &r->gp, &birth) == -1)
+		return PC_ANNOTATE_BAD | (r->problems ? PC_ANNOTATE_SKIP : 0);
+	judge(r, f[pc_latest_col(l, "pathway_id")].s, r->icd.s, birth, r->gp.s,
+	    v);
+	if (is_problem(v->status))
+		r->found = 1;
+	else if (r->problems)
+		return PC_ANNOTATE_SKIP;
+	add[0] = v->status;
+	add[1] = v->reason;
+	add[2] = v->until;
 	return 0;
-}
-
-static int
-same_header(const struct run *r, const struct pc_latest *l)
-{
-	size_t i;
-
-	if (pc_latest_ncols(l) != r->nin)
-		return 0;
-	for (i = 0; i < r->nin; i++)
-		if (strcmp(pc_latest_colname(l, i), r->hdr[i]) != 0)
-			return 0;
-	return 1;
-}
-
-/* 0 done, -1 input refused, -2 output failed. */
-static int
-do_file(struct run *r, const char *path, const char *outpath, int delim)
-{
-	static const char *const need[] = { "pathway_id", "icd10",
-	    "birth_date" };
-	struct pc_readopt ro = { 0 };
-	struct pc_latest *l;
-	struct pc_buf icd = { 0 }, gp = { 0 };
-	char err[ERRSZ];
-	const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" :
-	    path;
-	long c_id, c_icd, c_birth, c_gp;
-	const char **vals;
-	size_t i, k, n;
-	int fd, rc = 0;
-
-	if (path != NULL && strcmp(path, "-") != 0) {
-		if ((fd = open(path, O_RDONLY)) == -1) {
-			pc_warnx("%s: %s", path, strerror(errno));
-			setstatus(r, PC_EXIT_IO);
-			return -1;
-		}
-		close(fd);
-	}
-	if ((l = pc_latest_load(path, &ro, "pathway_id", err,
-	    sizeof err)) == NULL) {
-		pc_warnx("%s", err);
-		setstatus(r, PC_EXIT_REJECT);
-		return -1;
-	}
-	for (k = 0; k < 3; k++)
-		if (pc_latest_col(l, need[k]) == -1) {
-			pc_warnx("%s:1: header: no column %s (is it a pathway "
-			    "table?)", name, need[k]);
-			pc_latest_free(l);
-			setstatus(r, PC_EXIT_REJECT);
-			return -1;
-		}
-	c_id = pc_latest_col(l, "pathway_id");
-	c_icd = pc_latest_col(l, "icd10");
-	c_birth = pc_latest_col(l, "birth_date");
-	c_gp = pc_latest_col(l, "gp_rpps");
-	if (r->out == NULL) {
-		if (open_output(r, l, outpath, delim) == -1) {
-			pc_latest_free(l);
-			return -2;
-		}
-	} else if (!same_header(r, l)) {
-		pc_warnx("%s:1: header: differs from the first input's", name);
-		pc_latest_free(l);
-		setstatus(r, PC_EXIT_REJECT);
-		return -1;
-	}
-	vals = pc_xcalloc(r->nhdr, sizeof *vals);
-	n = pc_latest_nrows(l);
-	for (i = 0; i < n && rc == 0; i++) {
-		struct verdict v;
-		const struct pc_field *f;
-		unsigned long line;
-		char where[ERRSZ];
-		long birth = 0;
-
-		f = pc_latest_row(l, i, &line);
-		r->nread++;
-		snprintf(where, sizeof where, "%s:%lu", name, line);
-		memset(&v, 0, sizeof v);
-		if (check_row(where, &f[c_id], &f[c_icd], &f[c_birth],
-		    c_gp >= 0 ? &f[c_gp] : NULL, &icd, &gp, &birth) == -1) {
-			r->nbad++;
-			setstatus(r, PC_EXIT_REJECT);
-			v.status = "";
-		} else {
-			judge(r, f[c_id].s, icd.s, birth, gp.s, &v);
-			if (is_problem(v.status))
-				r->found = 1;
-		}
-		if (r->problems && (*v.status == '\0' ||
-		    !is_problem(v.status)))
-			continue;
-		for (k = 0; k < r->nin; k++)
-			vals[k] = r->pseudonymize && pc_pseudo_direct(r->hdr[k]) ?
-			    pc_pseudonym(&r->pseudo, r->hdr[k], f[k].s, f[k].len,
-			    r->ps[k]) : f[k].s;
-		vals[r->pos[0]] = v.status;
-		vals[r->pos[1]] = v.reason;
-		vals[r->pos[2]] = v.until;
-		if (pc_writer_rowv(r->out, vals, r->nhdr) == -1)
-			rc = -2;	/* pc_writer_close says why */
-	}
-	free(vals);
-	pc_buf_free(&icd);
-	pc_buf_free(&gp);
-	pc_latest_free(l);
-	return rc;
 }
 
 static char *
@@ -783,7 +648,10 @@ main(int argc, char *argv[])
 	struct pc_vocab *vocab = NULL;
 	const char *outpath = NULL, *rulepath = NULL, *evpath = NULL;
 	char err[ERRSZ], *defrules = NULL;
-	int ch, i, delim = ',', refused = 0, rc = 0, wrc;
+	static const char *const need[] = { "pathway_id", "icd10",
+	    "birth_date" };
+	struct verdict verdict;
+	int ch, i, delim = ',';
 
 	r.asof = PC_NODATE;
 	r.warn = WARN_DEFAULT;
@@ -828,10 +696,10 @@ main(int argc, char *argv[])
 				pc_warnx("--pseudonymize %s", err);
 				return PC_EXIT_USAGE;
 			}
-			r.pseudonymize = 1;
+			r.an.pseudo = &r.pseudo;
 			break;
 		case PC_OPT_SAFE_CSV:
-			r.safe_csv = 1;
+			r.an.safe_csv = 1;
 			break;
 		case 'V':
 			printf("ald30-check (parcours) %s\n", PC_VERSION);
@@ -849,7 +717,7 @@ main(int argc, char *argv[])
 		rulepath = defrules = share_file("ald30-rules.csv");
 	if (load_rules(&r, rulepath, err, sizeof err) == -1) {
 		pc_warnx("%s", err);
-		r.status = PC_EXIT_USAGE;
+		r.an.status = PC_EXIT_USAGE;
 		goto done;
 	}
 	if (evpath != NULL) {
@@ -857,58 +725,46 @@ main(int argc, char *argv[])
 
 		if ((fd = open(evpath, O_RDONLY)) == -1) {
 			pc_warnx("%s: %s", evpath, strerror(errno));
-			r.status = PC_EXIT_IO;
+			r.an.status = PC_EXIT_IO;
 			goto done;
 		}
 		close(fd);
 		if ((vocab = pc_vocab_load(NULL, err, sizeof err)) == NULL) {
 			pc_warnx("%s", err);
-			r.status = PC_EXIT_USAGE;
+			r.an.status = PC_EXIT_USAGE;
 			goto done;
 		}
 		if ((r.ev = pc_events_load(evpath, vocab, err,
 		    sizeof err)) == NULL) {
 			pc_warnx("%s", err);
-			r.status = PC_EXIT_REJECT;
+			r.an.status = PC_EXIT_REJECT;
 			goto done;
 		}
 	}
 
+	r.an.key = "pathway_id";
+	r.an.table = "pathway";
+	r.an.need = need;
+	r.an.nneed = sizeof need / sizeof need[0];
+	r.an.add = newcols;
+	r.an.nadd = NNEW;
+	r.an.outpath = outpath;
+	r.an.delim = delim;
+	r.v = &verdict;
 	if (argc == 0)
-		rc = do_file(&r, NULL, outpath, delim);
-	else
-		for (i = 0; i < argc && rc != -2; i++)
-			if ((rc = do_file(&r, argv[i], outpath, delim)) == -1)
-				refused = 1;
-	if (rc == -1)
-		refused = 1;
-	if (r.out != NULL) {
-		wrc = pc_writer_close(r.out, !(refused && outpath != NULL),
-		    err, sizeof err);
-		if (wrc == -1) {
-			pc_warnx("%s", err);
-			setstatus(&r, PC_EXIT_IO);
-		}
-		/* wrc 1: the reader went away; end quietly. */
-	}
-	if (refused && outpath != NULL)
-		pc_warnx("%s: left as it was: an input could not be read",
-		    outpath);
-	if (r.nbad > 0)
-		pc_warnx("%lu read, %lu not judged", r.nread, r.nbad);
-	if (r.status == PC_EXIT_OK && r.found)
-		r.status = PC_EXIT_FOUND;
-
+		pc_annotate_file(&r.an, NULL, row, &r);
+	for (i = 0; i < argc; i++)
+		pc_annotate_file(&r.an, argv[i], row, &r);
+	if (pc_annotate_finish(&r.an) == PC_EXIT_OK && r.found)
+		r.an.status = PC_EXIT_FOUND;
 done:
-	for (i = 0; r.hdr != NULL && (size_t)i < r.nhdr; i++)
-		free(r.hdr[i]);
-	free(r.hdr);
-	free(r.ps);
+	pc_buf_free(&r.icd);
+	pc_buf_free(&r.gp);
 	free(defrules);
 	free(r.codes);
 	for (i = 0; i < NKINDS; i++)
 		free(r.terms[i]);
 	pc_events_free(r.ev);
 	pc_vocab_free(vocab);
-	return r.status;
+	return r.an.status;
 }

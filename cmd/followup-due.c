@@ -80,6 +80,12 @@ static const char *newcols[] = {
 enum { N_NEXT, N_STATUS, N_LATE, N_RULE, E_NEXT, E_STATUS, E_LATE, E_EVERY,
     E_BASIS };
 
+struct result {
+	char	next[11], late[24], echonext[11], echolate[24], every[8];
+	const char *status, *rule, *echostatus;
+	char	basis[128];
+};
+
 struct run {
 	struct rule		*rules;
 	size_t			 nrules;
@@ -90,17 +96,10 @@ struct run {
 	long			 asof;
 	int			 lead;
 	int			 problems;	/* only due and overdue rows */
-	int			 safe_csv;	/* --safe-csv */
 	struct pc_key		 pseudo;	/* --pseudonymize */
-	int			 pseudonymize;
-	char			(*ps)[PC_PSEUDO_LEN];	/* by column */
-	int			 status;
 	int			 overdue;
-	struct pc_writer	*out;
-	char			**hdr;		/* the output's columns */
-	size_t			 nhdr, nin;
-	size_t			 pos[NNEW];	/* where each new column goes */
-	unsigned long		 nread, nbad;
+	struct pc_annotate	 an;
+	struct result		*res;
 };
 
 static void
@@ -147,15 +146,6 @@ help(void)
 "Exit status: 0 nothing overdue, 1 something overdue, 2 usage, 3 rows or\n"
 "an input rejected, 4 system or I/O error.\n", LEAD_DEFAULT);
 	exit(PC_EXIT_OK);
-}
-
-static void
-setstatus(struct run *r, int st)
-{
-	/* 4 before 3 before 1. */
-	if (st == PC_EXIT_IO || (st == PC_EXIT_REJECT &&
-	    r->status != PC_EXIT_IO))
-		r->status = st;
 }
 
 /* ---- small parsers ---------------------------------------------------- */
@@ -462,11 +452,6 @@ free_tables(struct run *r)
 
 /* ---- the follow-up of one pathway ------------------------------------ */
 
-struct result {
-	char	next[11], late[24], echonext[11], echolate[24], every[8];
-	const char *status, *rule, *echostatus;
-	char	basis[128];
-};
 
 static int
 is_stop(const char *k)
@@ -876,152 +861,39 @@ judge_row(struct run *r, const char *where, const char *id,
 	return rc;
 }
 
-/* ---- input and output ------------------------------------------------- */
+/* ---- the rows ---------------------------------------------------------- */
 
 static int
-open_output(struct run *r, struct pc_latest *l, const char *outpath,
-    int delim)
+is_due(const char *status)
 {
-	char err[ERRSZ];
-	size_t i, k;
-	int st;
-
-	r->nin = pc_latest_ncols(l);
-	r->hdr = pc_xcalloc(r->nin + NNEW, sizeof *r->hdr);
-	r->ps = pc_xcalloc(r->nin ? r->nin : 1, sizeof *r->ps);
-	for (i = 0; i < r->nin; i++)
-		r->hdr[i] = pc_xstrdup(pc_latest_colname(l, i));
-	r->nhdr = r->nin;
-	for (k = 0; k < NNEW; k++) {
-		long c = pc_latest_col(l, newcols[k]);
-
-		if (c >= 0)
-			r->pos[k] = (size_t)c;
-		else {
-			r->pos[k] = r->nhdr;
-			r->hdr[r->nhdr++] = pc_xstrdup(newcols[k]);
-		}
-	}
-	r->out = pc_writer_open(outpath, outpath ? PC_OUT_REPLACE :
-	    PC_OUT_STDOUT, delim, (const char *const *)r->hdr, r->nhdr, err,
-	    sizeof err, &st);
-	if (r->out == NULL) {
-		pc_warnx("%s", err);
-		setstatus(r, st);
-		return -1;
-	}
-	pc_writer_safe_csv(r->out, r->safe_csv);
-	return 0;
+	return strcmp(status, "due") == 0 || strcmp(status, "overdue") == 0;
 }
 
 static int
-same_header(const struct run *r, const struct pc_latest *l)
+row(void *arg, const struct pc_latest *l, const struct pc_field *f,
+    const char *where, const char **add)
 {
-	size_t i;
+	struct run *r = arg;
+	struct result *res = r->res;
+	int rc = 0;
 
-	if (pc_latest_ncols(l) != r->nin)
-		return 0;
-	for (i = 0; i < r->nin; i++)
-		if (strcmp(pc_latest_colname(l, i), r->hdr[i]) != 0)
-			return 0;
-	return 1;
-}
-
-/* 0 done, -1 input refused, -2 output failed. */
-static int
-do_file(struct run *r, const char *path, const char *outpath, int delim)
-{
-	struct pc_readopt ro = { 0 };
-	struct pc_latest *l;
-	char err[ERRSZ];
-	const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" :
-	    path;
-	long c_id, c_birth, c_diag, c_icd;
-	const char **vals;
-	size_t i, k, n;
-	int fd;
-
-	if (path != NULL && strcmp(path, "-") != 0) {
-		if ((fd = open(path, O_RDONLY)) == -1) {
-			pc_warnx("%s: %s", path, strerror(errno));
-			setstatus(r, PC_EXIT_IO);
-			return -1;
-		}
-		close(fd);
-	}
-	if ((l = pc_latest_load(path, &ro, "pathway_id", err,
-	    sizeof err)) == NULL) {
-		pc_warnx("%s", err);
-		setstatus(r, PC_EXIT_REJECT);
-		return -1;
-	}
-	c_id = pc_latest_col(l, "pathway_id");
-	if ((c_birth = pc_latest_col(l, "birth_date")) == -1 ||
-	    (c_diag = pc_latest_col(l, "diagnosis_date")) == -1 ||
-	    (c_icd = pc_latest_col(l, "icd10")) == -1) {
-		pc_warnx("%s:1: header: no column %s (is it a pathway "
-		    "table?)", name, c_birth == -1 ? "birth_date" :
-		    c_diag == -1 ? "diagnosis_date" : "icd10");
-		pc_latest_free(l);
-		setstatus(r, PC_EXIT_REJECT);
-		return -1;
-	}
-	if (r->out == NULL) {
-		if (open_output(r, l, outpath, delim) == -1) {
-			pc_latest_free(l);
-			return -2;
-		}
-	} else if (!same_header(r, l)) {
-		pc_warnx("%s:1: header: differs from the first input's", name);
-		pc_latest_free(l);
-		setstatus(r, PC_EXIT_REJECT);
-		return -1;
-	}
-	vals = pc_xcalloc(r->nhdr, sizeof *vals);
-	n = pc_latest_nrows(l);
-	for (i = 0; i < n; i++) {
-		struct result res;
-		const struct pc_field *f;
-		unsigned long line;
-		char where[ERRSZ];
-
-		f = pc_latest_row(l, i, &line);
-		r->nread++;
-		snprintf(where, sizeof where, "%s:%lu", name, line);
-		if (judge_row(r, where, f[c_id].s, f[c_birth].s, f[c_diag].s,
-		    f[c_icd].s, &res) == -1) {
-			r->nbad++;
-			setstatus(r, PC_EXIT_REJECT);
-		}
-		if (r->problems && strcmp(res.status, "due") != 0 &&
-		    strcmp(res.status, "overdue") != 0 &&
-		    strcmp(res.echostatus, "due") != 0 &&
-		    strcmp(res.echostatus, "overdue") != 0)
-			continue;
-		for (k = 0; k < r->nin; k++)
-			vals[k] = r->pseudonymize && pc_pseudo_direct(r->hdr[k]) ?
-			    pc_pseudonym(&r->pseudo, r->hdr[k], f[k].s, f[k].len,
-			    r->ps[k]) : f[k].s;
-		vals[r->pos[N_NEXT]] = res.next;
-		vals[r->pos[N_STATUS]] = res.status;
-		vals[r->pos[N_LATE]] = res.late;
-		vals[r->pos[N_RULE]] = res.rule;
-		vals[r->pos[E_NEXT]] = res.echonext;
-		vals[r->pos[E_STATUS]] = res.echostatus;
-		vals[r->pos[E_LATE]] = res.echolate;
-		vals[r->pos[E_EVERY]] = res.every;
-		vals[r->pos[E_BASIS]] = res.basis;
-		if (pc_writer_rowv(r->out, vals, r->nhdr) == -1) {
-			pc_warn("%s", pc_writer_name(r->out));
-			setstatus(r, PC_EXIT_IO);
-			free(vals);
-			pc_latest_free(l);
-			return -2;
-		}
-	}
-	free(vals);
-	pc_latest_free(l);
-	return 0;
+	if (judge_row(r, where, f[pc_latest_col(l, "pathway_id")].s,
+	    f[pc_latest_col(l, "birth_date")].s,
+	    f[pc_latest_col(l, "diagnosis_date")].s,
+	    f[pc_latest_col(l, "icd10")].s, res) == -1)
+		rc = PC_ANNOTATE_BAD;
+	if (r->problems && !is_due(res->status) && !is_due(res->echostatus))
+		return rc | PC_ANNOTATE_SKIP;
+	add[N_NEXT] = res->next;
+	add[N_STATUS] = res->status;
+	add[N_LATE] = res->late;
+	add[N_RULE] = res->rule;
+	add[E_NEXT] = res->echonext;
+	add[E_STATUS] = res->echostatus;
+	add[E_LATE] = res->echolate;
+	add[E_EVERY] = res->every;
+	add[E_BASIS] = res->basis;
+	return rc;
 }
 
 static char *
@@ -1050,7 +922,10 @@ main(int argc, char *argv[])
 	struct pc_vocab *vocab = NULL;
 	const char *outpath = NULL, *schedpath = NULL, *cardpath = NULL;
 	char err[ERRSZ], *defsched = NULL, *defcard = NULL;
-	int ch, i, delim = ',', refused = 0, rc;
+	static const char *const need[] = { "pathway_id", "birth_date",
+	    "diagnosis_date", "icd10" };
+	struct result res;
+	int ch, i, delim = ',';
 
 	r.asof = PC_NODATE;
 	r.lead = LEAD_DEFAULT;
@@ -1098,10 +973,10 @@ main(int argc, char *argv[])
 				pc_warnx("--pseudonymize %s", err);
 				return PC_EXIT_USAGE;
 			}
-			r.pseudonymize = 1;
+			r.an.pseudo = &r.pseudo;
 			break;
 		case PC_OPT_SAFE_CSV:
-			r.safe_csv = 1;
+			r.an.safe_csv = 1;
 			break;
 		case 'V':
 			printf("followup-due (parcours) %s\n", PC_VERSION);
@@ -1122,7 +997,7 @@ main(int argc, char *argv[])
 	if (load_schedules(&r, schedpath, err, sizeof err) == -1 ||
 	    load_cardiac(&r.card, cardpath, err, sizeof err) == -1) {
 		pc_warnx("%s", err);
-		r.status = PC_EXIT_USAGE;
+		r.an.status = PC_EXIT_USAGE;
 		goto done;
 	}
 	if (r.evpath != NULL) {
@@ -1130,50 +1005,44 @@ main(int argc, char *argv[])
 
 		if ((fd = open(r.evpath, O_RDONLY)) == -1) {
 			pc_warnx("%s: %s", r.evpath, strerror(errno));
-			r.status = PC_EXIT_IO;
+			r.an.status = PC_EXIT_IO;
 			goto done;
 		}
 		close(fd);
 		*err = '\0';
 		if ((vocab = pc_vocab_load(NULL, err, sizeof err)) == NULL) {
 			pc_warnx("%s", err);
-			r.status = PC_EXIT_USAGE;
+			r.an.status = PC_EXIT_USAGE;
 			goto done;
 		}
 		if ((r.ev = pc_events_load(r.evpath, vocab, err,
 		    sizeof err)) == NULL) {
 			pc_warnx("%s", err);
-			r.status = PC_EXIT_REJECT;
+			r.an.status = PC_EXIT_REJECT;
 			goto done;
 		}
 	}
 
+	r.an.key = "pathway_id";
+	r.an.table = "pathway";
+	r.an.need = need;
+	r.an.nneed = sizeof need / sizeof need[0];
+	r.an.add = newcols;
+	r.an.nadd = NNEW;
+	r.an.outpath = outpath;
+	r.an.delim = delim;
+	r.res = &res;
 	if (argc == 0)
-		rc = do_file(&r, NULL, outpath, delim);
-	else
-		for (i = 0, rc = 0; i < argc && rc != -2; i++)
-			if ((rc = do_file(&r, argv[i], outpath, delim)) == -1)
-				refused = 1;
-	if (rc == -1)
-		refused = 1;
-	if (r.out != NULL && pc_writer_close(r.out, rc != -2 &&
-	    !(refused && outpath != NULL), err, sizeof err) == -1) {
-		pc_warnx("%s", err);
-		setstatus(&r, PC_EXIT_IO);
-	}
-	if (r.nbad > 0)
-		pc_warnx("%lu read, %lu not judged", r.nread, r.nbad);
-	if (r.status == PC_EXIT_OK && r.overdue)
-		r.status = PC_EXIT_FOUND;
+		pc_annotate_file(&r.an, NULL, row, &r);
+	for (i = 0; i < argc; i++)
+		pc_annotate_file(&r.an, argv[i], row, &r);
+	if (pc_annotate_finish(&r.an) == PC_EXIT_OK && r.overdue)
+		r.an.status = PC_EXIT_FOUND;
 done:
-	for (i = 0; r.hdr != NULL && (size_t)i < r.nhdr; i++)
-		free(r.hdr[i]);
-	free(r.hdr);
-	free(r.ps);
 	free(defsched);
 	free(defcard);
 	free_tables(&r);
 	pc_events_free(r.ev);
 	pc_vocab_free(vocab);
-	return r.status;
+	return r.an.status;
 }

@@ -493,6 +493,52 @@ void	 pc_import_bail(struct pc_import *, int) __attribute__((noreturn));
 int	 pc_import_finish(struct pc_import *, int replacing,
 	    const char *outpath);
 
+/* ---- annotate.c: tools that add columns to the rows of a table ------- */
+
+struct pc_latest;
+
+#define PC_ANNOTATE_BAD		1	/* the row could not be judged */
+#define PC_ANNOTATE_SKIP	2	/* not written (e.g. -p) */
+
+struct pc_annotate {
+	/* set by the tool */
+	const char		 *key;		/* the key column: latest row */
+	const char		 *table;	/* its name, for messages */
+	const char *const	 *need;		/* columns an input must have */
+	size_t			  nneed;
+	const char *const	 *add;		/* columns added, or replaced */
+	size_t			  nadd;
+	const char		 *outpath;	/* -o, or NULL: stdout */
+	int			  delim;
+	int			  safe_csv;
+	const struct pc_key	 *pseudo;	/* --pseudonymize, or NULL */
+	/* kept by annotate.c */
+	struct pc_writer	 *out;
+	char			**hdr;
+	size_t			  nin, nhdr;
+	size_t			 *pos;		/* of each added column */
+	int			 *kind;		/* of each input column */
+	char			(*ps)[PC_PSEUDO_LEN];
+	const char		**vals, **addv;
+	unsigned long		  nread, nbad;
+	int			  status, refused, failed;
+};
+
+/*
+ * Called for each row with where ("file:line") for messages; sets add[k],
+ * the value of the k-th added column ("" unless set), and returns 0 or
+ * PC_ANNOTATE_BAD and PC_ANNOTATE_SKIP ored.
+ */
+typedef int (*pc_annotate_fn)(void *, const struct pc_latest *,
+	    const struct pc_field *, const char *where, const char **add);
+
+/* One input (path NULL or "-": stdin); -2 when the output failed. */
+int	 pc_annotate_file(struct pc_annotate *, const char *path,
+	    pc_annotate_fn, void *);
+void	 pc_annotate_status(struct pc_annotate *, int);
+/* Commits the output (unless an input was refused), says the counts. */
+int	 pc_annotate_finish(struct pc_annotate *);
+
 /* ---- latest.c: a table read whole, the latest row of each key ---------- */
 
 struct pc_latest;
@@ -597,7 +643,10 @@ struct pc_tmpl *pc_tmpl_parse(const char *name, const char *s, size_t n,
 int	 pc_tmpl_check(const struct pc_tmpl *, const char *const *names,
 	    char *err, size_t errsz);
 void	 pc_tmpl_free(struct pc_tmpl *);
-/* Values escaped for the format: html != 0 escapes & < > " '. */
+/*
+ * Values escaped for the format, never read as template: control
+ * characters, C1 and bidi overrides dropped; html != 0 escapes & < > " '.
+ */
 void	 pc_tmpl_render(const struct pc_tmpl *, const struct pc_tdata *,
 	    int html, struct pc_buf *out);
 void	 pc_tmpl_escape(struct pc_buf *, const char *, size_t, int html);

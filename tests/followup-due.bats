@@ -427,7 +427,8 @@ kid() {	# kid id detail [kind]
 	echo keep > out.csv
 	run --separate-stderr followup-due -n 2026-02-01 -o out.csv p.csv other.csv
 	assert_failure 3
-	[ "$stderr" = "followup-due: other.csv:1: header: differs from the first input's" ]
+	[ "$stderr" = "followup-due: other.csv:1: header: differs from the first input's
+followup-due: out.csv: left as it was: an input could not be read" ]
 	[ "$(cat out.csv)" = keep ]
 }
 
