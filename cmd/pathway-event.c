@@ -301,6 +301,7 @@ main(int argc, char *argv[])
 		if ((map = pc_map_load(mappath, &input, err,
 		    sizeof err)) == NULL) {
 			pc_warnx("%s", err);
+			pc_vocab_free(vocab);
 			return PC_EXIT_USAGE;
 		}
 		if (ro.delim == 0)
@@ -329,6 +330,8 @@ main(int argc, char *argv[])
 	free(hdr);
 	if (im->out == NULL) {
 		pc_warnx("%s", err);
+		pc_map_free(map);
+		pc_vocab_free(vocab);
 		return st;
 	}
 	pc_writer_safe_csv(im->out, safe_csv);

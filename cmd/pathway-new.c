@@ -409,6 +409,7 @@ main(int argc, char *argv[])
 	free(hdr);
 	if (im->out == NULL) {
 		pc_warnx("%s", err);
+		pc_map_free(map);
 		return st;
 	}
 	pc_writer_safe_csv(im->out, safe_csv);

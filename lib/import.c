@@ -185,7 +185,7 @@ pc_import_values(struct pc_import *im, const struct pc_binding *b,
     const struct pc_field *f, size_t nf)
 {
 	const struct pc_table *t = im->t;
-	char why[256];
+	char why[1024];	/* a vocabulary lists its words */
 	size_t c;
 
 	pc_buf_clear(&im->reasons);
