@@ -34,7 +34,7 @@ MAN1 = $(TOOLS:%=man/%.1)
 MAN = $(MAN1) man/parcours.5 man/parcours.7
 
 DEBS = gcc make pkg-config libcsv-dev libpcre2-dev libbsd-dev libsodium-dev \
-	bats bats-support bats-assert mandoc clang libclang-rt-14-dev
+	bats bats-support bats-assert mandoc clang libclang-rt-14-dev chromium
 
 .PHONY: all build check check-plain check-asan check-fuzz deps demo install uninstall \
 	lint clean
