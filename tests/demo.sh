@@ -60,4 +60,15 @@ sh "$share/nightly.sh" pathways.csv events.csv > report.txt
 echo "(exit status $?)"
 head -n 25 report.txt
 echo
+echo "== 10. RCP cases from an e-RCP export (cp1252, semicolons) through its map:"
+echo "   quorum, surgeon, pediatric meeting and consent for a child, trial ids."
+run rcp-record -v -m ercp -P pathways.csv -r rejects-rcp.csv -a rcp.csv \
+    "$share/sample-rcp.csv"
+echo "== 11. The PPS of every accepted proposal, as HTML files in pps/ (one per"
+echo "   pathway, mode 0600); a pathway missing what a PPS must carry is named."
+run pps-render -P pathways.csv -E events.csv -f html -o pps rcp.csv
+echo "   The first one as text, as a patient or family would read it:"
+pps-render -P pathways.csv -E events.csv rcp.csv 2>/dev/null |
+    sed -n '1,/^\f$/p' | sed '$d' | head -n 45
+echo
 ls -l "$out"
