@@ -196,6 +196,7 @@ pc_import_values(struct pc_import *im, const struct pc_binding *b,
 		int rc;
 
 		im->ok[c] = 0;
+		im->empty[c] = 0;
 		pc_buf_clear(&im->canon[c]);
 		if (col->flags & PC_COL_DERIVED)
 			continue;
@@ -217,6 +218,7 @@ pc_import_values(struct pc_import *im, const struct pc_binding *b,
 		    v->s[e - 1] == '\t'); e--)
 			;
 		if (a == e) {
+			im->empty[c] = 1;
 			if (col->flags & PC_COL_REQUIRED)
 				pc_import_reason(im, col->name, "missing");
 			continue;
@@ -253,6 +255,14 @@ pc_import_ok(const struct pc_import *im, const char *col)
 	long c = pc_table_col(im->t, col);
 
 	return c >= 0 && im->ok[c];
+}
+
+int
+pc_import_empty(const struct pc_import *im, const char *col)
+{
+	long c = pc_table_col(im->t, col);
+
+	return c < 0 || im->empty[c];
 }
 
 /* Finds each column's source in the header; 0, or -1 when one is missing. */

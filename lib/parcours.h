@@ -464,6 +464,7 @@ struct pc_import {
 	unsigned long		 line, record;
 	struct pc_buf		 canon[PC_MAXCOLS];
 	int			 ok[PC_MAXCOLS];
+	int			 empty[PC_MAXCOLS];	/* given no value */
 	struct pc_buf		 reasons;
 	struct pc_buf		 val, msg;
 };
@@ -485,6 +486,8 @@ int	 pc_import_values(struct pc_import *, const struct pc_binding *,
 	    const struct pc_field *, size_t);
 const char *pc_import_canon(const struct pc_import *, const char *col);
 int	 pc_import_ok(const struct pc_import *, const char *col);
+/* 1 when the row gave col no value (as opposed to a bad one). */
+int	 pc_import_empty(const struct pc_import *, const char *col);
 void	 pc_import_reason(struct pc_import *, const char *col, const char *);
 void	 pc_import_reject(struct pc_import *, const struct pc_field *, size_t);
 void	 pc_import_write(struct pc_import *, const char *const *, size_t);

@@ -179,7 +179,9 @@ pc_pathways_resolve(const struct pc_pathways *t, struct pc_import *im,
 		return NULL;
 	}
 	if (*ins == '\0') {
-		if (pc_import_ok(im, "ins") || im->reasons.len == 0)
+		/* A bad id or INS has its reason already. */
+		if (pc_import_empty(im, "pathway_id") &&
+		    pc_import_empty(im, "ins"))
 			pc_import_reason(im, "pathway_id", "missing (or give "
 			    "ins, and -P)");
 		return NULL;
@@ -196,8 +198,12 @@ pc_pathways_resolve(const struct pc_pathways *t, struct pc_import *im,
 		return NULL;
 	}
 	if (n > 1) {
-		snprintf(why, sizeof why, "%zu pathways for this INS: give "
-		    "icd10 to tell them apart", n);
+		if (*icd != '\0')
+			snprintf(why, sizeof why, "%zu pathways for this INS "
+			    "and ICD-10 category: give pathway_id", n);
+		else
+			snprintf(why, sizeof why, "%zu pathways for this INS: "
+			    "give icd10 to tell them apart", n);
 		pc_import_reason(im, "ins", why);
 		return NULL;
 	}

@@ -217,7 +217,6 @@ $colon,2026-11-16,announcement,,,,$now" ]
 }
 
 @test "every problem of a row is named, the missing pathway with the missing date" {
-	skip "BUG: with another reason (date: missing), the missing pathway_id and ins is not reported"
 	run --separate-stderr pathway-event kind=visit
 	assert_failure 3
 	[ "${stderr_lines[0]}" = "pathway-event: date: missing" ]
@@ -226,7 +225,6 @@ $colon,2026-11-16,announcement,,,,$now" ]
 }
 
 @test "two pathways of one INS and one ICD-10 category: the message does not ask for icd10 again" {
-	skip "BUG: the reason says 'give icd10 to tell them apart' when icd10 was given"
 	pathways
 	pathway-new -a p.csv ins=255081416802538 family_name=Martin \
 	    given_names=Jeanne birth_date=1955-08-02 sex=F icd10=C50.4 \
