@@ -140,6 +140,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-bench build-bench-asan
 
 include tests/fuzz/Makefile.inc
+include tests/bench/Makefile.inc

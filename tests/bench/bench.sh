@@ -1,0 +1,202 @@
+#!/bin/sh
+# bench.sh - time the parcours tools against the floor and the peers
+#
+#	tests/bench/bench.sh BINDIR WORKDIR
+#
+# BINDIR holds the tools, gen-bench and csvfloor (make B=build-bench
+# build bench-bins); WORKDIR receives the generated tables, hyperfine's
+# exports and results.md, the table printed at the end (table.sh makes it
+# from what the run left in WORKDIR).  Environment:
+#
+#	BENCH_ROWS	rows of the export (default 1000000)
+#	BENCH_RUNS	hyperfine runs per command (default 5), after one warm-up
+#	BENCH_SLOW_RUNS	runs for Miller, without warm-up (default 1); 0 leaves
+#			Miller out (twenty minutes a run at a million rows)
+#	BENCH_BIG	1: the flat-memory check goes on to 10 million rows
+#	BENCH_PEERS	0: time our tools and the floor only, not Miller or DuckDB
+#
+# Every command reads the same bytes and writes to /dev/null: what is
+# timed is reading, work and formatting, not the disk.  Times are
+# hyperfine medians of whole processes; peak RSS is GNU time's maximum
+# resident set size over the same runs, of the largest process of a
+# pipeline.
+# A benchmark, not a test: nothing here fails on a slow result.
+set -eu
+
+if [ $# -ne 2 ]; then
+	echo "usage: bench.sh BINDIR WORKDIR" >&2
+	exit 2
+fi
+bin=$(cd "$1" && pwd)
+mkdir -p "$2"
+work=$(cd "$2" && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+share=$(cd "$here/../../share/parcours" && pwd)
+rows=${BENCH_ROWS:-1000000}
+runs=${BENCH_RUNS:-5}
+slowruns=${BENCH_SLOW_RUNS:-1}
+big=${BENCH_BIG:-0}
+peers=${BENCH_PEERS:-1}
+asof=2026-11-23
+# The tests' today, so that the tables and verdicts are the same each run.
+export SOURCE_DATE_EPOCH=1795392000 PARCOURS_SHARE="$share" LC_ALL=C
+export NODE_PATH="$bin/node_modules"
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+# ---- what the bench needs: Debian packages, then DuckDB from npm -------
+
+need_debs=
+command -v hyperfine >/dev/null || need_debs="$need_debs hyperfine"
+[ -x /usr/bin/time ] || need_debs="$need_debs time"
+if [ "$peers" = 1 ]; then
+	command -v mlr >/dev/null || need_debs="$need_debs miller"
+	command -v node >/dev/null || need_debs="$need_debs nodejs"
+	command -v npm >/dev/null || need_debs="$need_debs npm"
+fi
+if [ -n "$need_debs" ]; then
+	if [ "$(id -u)" = 0 ]; then
+		say "installing:$need_debs"
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		    apt-get install -y -qq --no-install-recommends \
+		    $need_debs >/dev/null
+	else
+		say "missing Debian packages:$need_debs"
+		say "run: sudo apt-get install$need_debs"
+		exit 1
+	fi
+fi
+if [ "$peers" = 1 ] && [ ! -d "$bin/node_modules/@duckdb/node-api" ]; then
+	say "installing @duckdb/node-api into $bin/node_modules"
+	(cd "$bin" && npm install --no-audit --no-fund --no-save \
+	    --prefix "$bin" @duckdb/node-api >/dev/null)
+fi
+
+# ---- the data ------------------------------------------------------------
+
+key=$work/site.key
+cp "$share/demo.key" "$key"
+chmod 600 "$key"
+
+# An export of n rows, made again when gen-bench is newer than it.
+export_of() {
+	f=$work/export-$1.csv
+	if [ ! -s "$f" ] || [ "$bin/gen-bench" -nt "$f" ]; then
+		say "generating $1 rows"
+		"$bin/gen-bench" -s 6 -n "$1" export > "$f.tmp"
+		mv "$f.tmp" "$f"
+	fi
+	echo "$f"
+}
+
+exp=$(export_of "$rows")
+utf=$work/export-$rows.utf8.csv
+if [ ! -s "$utf" ] || [ "$exp" -nt "$utf" ]; then
+	iconv -f cp1252 -t utf-8 "$exp" > "$utf"
+fi
+pw=$work/pathways-$rows.csv
+ev=$work/events-$rows.csv
+say "pathway and event tables"
+st=0
+"$bin/pathway-new" -k "$key" -m "$share/dpi-cp1252.map" \
+    -r "$work/rejects-$rows.csv" "$exp" > "$pw" 2> "$work/counts.txt" ||
+    st=$?
+if [ "$st" -ne 0 ] && [ "$st" -ne 3 ]; then
+	cat "$work/counts.txt" >&2
+	exit 1
+fi
+"$bin/gen-bench" -s 6 events "$pw" > "$ev"
+npw=$(($(wc -l < "$pw") - 1))
+nev=$(($(wc -l < "$ev") - 1))
+
+# ---- the commands --------------------------------------------------------
+
+# name|group|speed|command: group imp reads the export, fol and ald the
+# two tables (followup-due and its peers, ald30-check and its peer);
+# speed slow puts Miller in a hyperfine run of its own with
+# BENCH_SLOW_RUNS runs and no warm-up, minutes each at a million rows.  An
+# exit status other than the one the tool documents for this input fails
+# the run (hyperfine stops on it), so a crash is not timed as a result.
+mapf=$share/dpi-cp1252.map
+duck="node $here/duck.cjs"
+{
+	echo "cat|imp|fast|cat $exp >/dev/null"
+	echo "wc -l|imp|fast|wc -l $exp >/dev/null"
+	echo "csvfloor (libcsv)|imp|fast|$bin/csvfloor -d ';' $exp >/dev/null"
+	echo "iconv cp1252|imp|fast|iconv -f cp1252 -t utf-8 $exp >/dev/null"
+	echo "pathway-new|imp|fast|$bin/pathway-new -k $key -m $mapf -r /dev/null $exp >/dev/null 2>&1; test \$? -eq 3"
+	echo "pathway-new -e utf-8 (UTF-8 copy)|imp|fast|$bin/pathway-new -k $key -m $mapf -e utf-8 -r /dev/null $utf >/dev/null 2>&1; test \$? -eq 3"
+	if [ "$peers" = 1 ]; then
+		echo "iconv + mlr|imp|slow|iconv -f cp1252 -t utf-8 $exp | REJECTS=/dev/null mlr --infer-none --icsv --ifs ';' --ocsv --allow-ragged-csv-input put -q -f $here/import.mlr >/dev/null"
+		echo "iconv + duckdb|imp|fast|iconv -f cp1252 -t utf-8 $exp | $duck $here/import.sql in=/dev/stdin out=/dev/null"
+		echo "duckdb (UTF-8 copy)|imp|fast|$duck $here/import.sql in=$utf out=/dev/null"
+	fi
+	echo "ald30-check|ald|fast|$bin/ald30-check -n $asof -E $ev $pw >/dev/null; test \$? -le 1"
+	echo "followup-due|fol|fast|$bin/followup-due -n $asof -E $ev $pw >/dev/null; test \$? -le 1"
+	if [ "$peers" = 1 ]; then
+		echo "mlr followup|fol|slow|mlr --infer-none --icsv --ocsv put -q -s asof=$asof -f $here/followup.mlr $ev $pw >/dev/null"
+		echo "duckdb followup|fol|fast|$duck $here/followup.sql pathways=$pw events=$ev asof=$asof out=/dev/null"
+		echo "duckdb ald30|ald|fast|$duck $here/ald30.sql pathways=$pw events=$ev asof=$asof out=/dev/null"
+	fi
+} > "$work/commands.txt"
+
+# ---- timing --------------------------------------------------------------
+
+# Each run goes through GNU time, which appends the peak RSS of the
+# largest process to a file per command: the bench's one run of each.
+say "hyperfine: $runs runs each, $slowruns for Miller"
+rm -f "$work"/cmd-*.sh "$work"/rss-*.txt
+: > "$work/hyperfine.csv"
+for speed in fast slow; do
+	set --
+	i=0
+	while IFS='|' read -r name group sp cmd; do
+		i=$((i + 1))
+		[ "$sp" = "$speed" ] || continue
+		[ "$sp" = slow ] && [ "$slowruns" = 0 ] && continue
+		: > "$work/rss-$i.txt"
+		printf '%s\n' "$cmd" > "$work/cmd-$i.sh"
+		set -- "$@" -n "$name" \
+		    "/usr/bin/time -f %M -a -o $work/rss-$i.txt sh $work/cmd-$i.sh"
+	done < "$work/commands.txt"
+	[ $# -gt 0 ] || continue
+	if [ "$speed" = fast ]; then
+		set -- --warmup 1 --runs "$runs" "$@"
+	else
+		set -- --runs "$slowruns" "$@"
+	fi
+	hyperfine --style basic --export-csv "$work/hyperfine-$speed.csv" \
+	    "$@" >&2
+	tail -n +2 "$work/hyperfine-$speed.csv" >> "$work/hyperfine.csv"
+done
+i=0
+: > "$work/rss.txt"
+while IFS='|' read -r name group sp cmd; do
+	i=$((i + 1))
+	[ -s "$work/rss-$i.txt" ] || continue
+	printf '%s|%s\n' "$name" "$(sort -n "$work/rss-$i.txt" | tail -n 1)" \
+	    >> "$work/rss.txt"
+done < "$work/commands.txt"
+
+# Flat memory: pathway-new's peak RSS as the export grows.
+say "flat-memory check"
+sizes="10000 100000 1000000"
+[ "$big" = 1 ] && sizes="$sizes 10000000"
+: > "$work/flat.txt"
+for n in $sizes; do
+	f=$(export_of "$n")
+	/usr/bin/time -v "$bin/pathway-new" -k "$key" -m "$mapf" -r /dev/null \
+	    "$f" > /dev/null 2> "$work/time.txt" || true
+	kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' \
+	    "$work/time.txt")
+	printf '%s %s %s\n' "$n" "$(wc -c < "$f")" "$kb" >> "$work/flat.txt"
+done
+
+# ---- the table -----------------------------------------------------------
+
+impbytes=$(wc -c < "$exp")
+folbytes=$(($(wc -c < "$pw") + $(wc -c < "$ev")))
+echo "$rows $impbytes $npw $nev $folbytes $runs $slowruns $asof" \
+    "$(date -u '+%Y-%m-%d %H:%M UTC')" > "$work/meta.txt"
+sh "$here/table.sh" "$work" > "$work/results.md"
+cat "$work/results.md"
