@@ -2,44 +2,135 @@
  * events.c - the event table held in memory, indexed by pathway, for the
  * tools that join it to pathway rows (ald30-check, followup-due): memory
  * grows with the events only, and a pathway's events come sorted by date.
+ *
+ * Millions of events: their strings go to an arena (a few large blocks,
+ * freed at once), each pathway id is kept once, and the sort compares
+ * numbers (the pathway's index, the date, the order in the file), never
+ * strings.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "parcours.h"
 
-struct slot {
-	char		*id;
+#define BLOCK	(1u << 20)
+
+struct block {
+	struct block	*next;
+	size_t		 used, cap;
+	char		 data[];
+};
+
+struct pathway {
+	const char	*id;
+	uint64_t	 h;
 	size_t		 first, n;	/* into the sorted array */
 };
 
 struct pc_events {
 	struct pc_event	*ev;
 	size_t		 n, cap;
-	struct slot	*slot;
+	struct pathway	*pw;		/* in order of first appearance */
+	size_t		 npw, pwcap;
+	size_t		*slot;		/* index into pw, + 1; 0: free */
 	size_t		 nslot;		/* a power of two */
+	struct block	*blocks;
 };
 
-static size_t
-hash(const char *s)
+static uint64_t
+hash(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
 
-	while (*s) {
+	while (n--) {
 		h ^= (unsigned char)*s++;
 		h *= 1099511628211ULL;
 	}
-	return (size_t)(h ^ (h >> 29));
+	return h ^ (h >> 29);
+}
+
+static const char *
+keep(struct pc_events *e, const char *s, size_t n)
+{
+	struct block *b = e->blocks;
+	char *p;
+
+	if (n == 0)
+		return "";
+	if (b == NULL || b->cap - b->used < n + 1) {
+		size_t cap = n + 1 > BLOCK ? n + 1 : BLOCK;
+
+		b = pc_xmalloc(sizeof *b + cap);
+		b->used = 0;
+		b->cap = cap;
+		b->next = e->blocks;
+		e->blocks = b;
+	}
+	p = b->data + b->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	b->used += n + 1;
+	return p;
+}
+
+/* The slot of id: its own, or the free one where it would go. */
+static size_t
+find(const struct pc_events *e, uint64_t h, const char *id)
+{
+	size_t i = (size_t)h & (e->nslot - 1);
+
+	while (e->slot[i] != 0 && (e->pw[e->slot[i] - 1].h != h ||
+	    strcmp(e->pw[e->slot[i] - 1].id, id) != 0))
+		i = (i + 1) & (e->nslot - 1);
+	return i;
+}
+
+static void
+grow(struct pc_events *e)
+{
+	size_t i, j;
+
+	free(e->slot);
+	e->nslot = e->nslot ? e->nslot * 2 : 1024;
+	e->slot = pc_xcalloc(e->nslot, sizeof *e->slot);
+	for (i = 0; i < e->npw; i++) {
+		for (j = (size_t)e->pw[i].h & (e->nslot - 1); e->slot[j] != 0;
+		    j = (j + 1) & (e->nslot - 1))
+			;
+		e->slot[j] = i + 1;
+	}
+}
+
+/* The index of a pathway id, added on first sight. */
+static size_t
+pathway(struct pc_events *e, const char *id, size_t n)
+{
+	uint64_t h = hash(id, n);
+	size_t i;
+
+	if ((e->npw + 1) * 2 > e->nslot)
+		grow(e);
+	i = find(e, h, id);
+	if (e->slot[i] != 0)
+		return e->slot[i] - 1;
+	if (e->npw == e->pwcap) {
+		e->pwcap = e->pwcap ? e->pwcap * 2 : 1024;
+		e->pw = pc_xreallocarray(e->pw, e->pwcap, sizeof *e->pw);
+	}
+	e->pw[e->npw].id = keep(e, id, n);
+	e->pw[e->npw].h = h;
+	e->pw[e->npw].first = e->pw[e->npw].n = 0;
+	e->slot[i] = ++e->npw;
+	return e->npw - 1;
 }
 
 static int
 bypathway(const void *a, const void *b)
 {
 	const struct pc_event *x = a, *y = b;
-	int c = strcmp(x->pathway_id, y->pathway_id);
 
-	if (c != 0)
-		return c;
+	if (x->pathway != y->pathway)
+		return x->pathway < y->pathway ? -1 : 1;
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
@@ -117,10 +208,14 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 			rc = -1;
 			break;
 		}
-		ev->pathway_id = pc_xstrdup(f[col[0]].s);
-		ev->kind = pc_xstrdup(vocab != NULL ? canon.s : f[col[2]].s);
-		ev->detail = pc_xstrdup(col[4] >= 0 ? f[col[4]].s : "");
-		ev->source = pc_xstrdup(col[5] >= 0 ? f[col[5]].s : "");
+		ev->pathway = pathway(e, f[col[0]].s, f[col[0]].len);
+		ev->pathway_id = e->pw[ev->pathway].id;
+		ev->kind = vocab != NULL ? keep(e, canon.s, canon.len) :
+		    keep(e, f[col[2]].s, f[col[2]].len);
+		ev->detail = col[4] >= 0 ? keep(e, f[col[4]].s, f[col[4]].len) :
+		    "";
+		ev->source = col[5] >= 0 ? keep(e, f[col[5]].s, f[col[5]].len) :
+		    "";
 		ev->line = row->line;
 		ev->seq = e->n;
 		e->n++;
@@ -133,21 +228,12 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 	}
 	if (e->n > 1)	/* no event: e->ev is NULL, which qsort may not take */
 		qsort(e->ev, e->n, sizeof *e->ev, bypathway);
-	for (e->nslot = 16; e->nslot < e->n * 2; e->nslot *= 2)
-		;
-	e->slot = pc_xcalloc(e->nslot, sizeof *e->slot);
 	for (i = 0; i < e->n; i = k) {
-		size_t h;
-
-		for (k = i + 1; k < e->n &&
-		    strcmp(e->ev[k].pathway_id, e->ev[i].pathway_id) == 0; k++)
+		for (k = i + 1; k < e->n && e->ev[k].pathway == e->ev[i].pathway;
+		    k++)
 			;
-		h = hash(e->ev[i].pathway_id) & (e->nslot - 1);
-		while (e->slot[h].id != NULL)
-			h = (h + 1) & (e->nslot - 1);
-		e->slot[h].id = e->ev[i].pathway_id;
-		e->slot[h].first = i;
-		e->slot[h].n = k - i;
+		e->pw[e->ev[i].pathway].first = i;
+		e->pw[e->ev[i].pathway].n = k - i;
 	}
 	return e;
 }
@@ -155,18 +241,18 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 const struct pc_event *
 pc_events_of(const struct pc_events *e, const char *pathway_id, size_t *n)
 {
-	size_t h;
+	const struct pathway *p;
+	size_t i;
 
 	*n = 0;
-	if (e == NULL || e->n == 0)
+	if (e == NULL || e->npw == 0)
 		return NULL;
-	h = hash(pathway_id) & (e->nslot - 1);
-	for (; e->slot[h].id != NULL; h = (h + 1) & (e->nslot - 1))
-		if (strcmp(e->slot[h].id, pathway_id) == 0) {
-			*n = e->slot[h].n;
-			return &e->ev[e->slot[h].first];
-		}
-	return NULL;
+	i = find(e, hash(pathway_id, strlen(pathway_id)), pathway_id);
+	if (e->slot[i] == 0)
+		return NULL;
+	p = &e->pw[e->slot[i] - 1];
+	*n = p->n;
+	return &e->ev[p->first];
 }
 
 size_t
@@ -178,17 +264,16 @@ pc_events_count(const struct pc_events *e)
 void
 pc_events_free(struct pc_events *e)
 {
-	size_t i;
+	struct block *b, *next;
 
 	if (e == NULL)
 		return;
-	for (i = 0; i < e->n; i++) {
-		free(e->ev[i].pathway_id);
-		free(e->ev[i].kind);
-		free(e->ev[i].detail);
-		free(e->ev[i].source);
+	for (b = e->blocks; b != NULL; b = next) {
+		next = b->next;
+		free(b);
 	}
 	free(e->ev);
+	free(e->pw);
 	free(e->slot);
 	free(e);
 }

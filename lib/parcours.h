@@ -565,15 +565,17 @@ void	 pc_latest_free(struct pc_latest *);
 
 #define PC_NODATE	(-2147483647L - 1)	/* no date: an empty field */
 
+/* The strings belong to the table (pc_events_free frees them). */
 struct pc_event {
-	char		*pathway_id;
+	const char	*pathway_id;
 	long		 date;		/* days, pc_days() */
-	char		*kind;		/* a word of event_kind */
+	const char	*kind;		/* a word of event_kind */
 	long		 until;		/* PC_NODATE when empty */
-	char		*detail;
-	char		*source;
+	const char	*detail;
+	const char	*source;
 	unsigned long	 line;		/* where it was read */
 	size_t		 seq;		/* order in the file */
+	size_t		 pathway;	/* events.c's index of its pathway */
 };
 
 struct pc_events;
