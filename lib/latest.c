@@ -4,7 +4,9 @@
  * The tables are append-only and a correction is a new row: a tool that
  * reports on pathways must see each pathway once, as its latest row says.
  * Rows keep the place of the key's first appearance, so that the report
- * follows the input's order.  Memory grows with the table.
+ * follows the input's order.  Memory grows with the table: a row is one
+ * allocation, its fields' lengths then their bytes, and a key points into
+ * its row.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +14,7 @@
 #include "parcours.h"
 
 struct lrow {
-	char		**f;
-	size_t		 nf;
+	char		*buf;		/* uint32_t len[ncols], then the fields */
 	unsigned long	 line;
 };
 
@@ -22,7 +23,7 @@ struct pc_latest {
 	size_t		 ncols;
 	struct lrow	*rows;
 	size_t		 n, cap;
-	char		**keys;		/* copies: a replaced row is freed */
+	const char	**keys;		/* into the rows */
 	size_t		*slot;		/* open addressing over keys */
 	size_t		 nslot;
 	struct pc_field	*tmp;
@@ -56,14 +57,29 @@ rehash(struct pc_latest *l)
 	}
 }
 
-static void
-row_free(struct lrow *r)
+/* A row in one allocation; *key is where field kc landed. */
+static char *
+pack(const struct pc_row *row, long kc, const char **key)
 {
-	size_t i;
+	size_t i, total = row->nf * sizeof(uint32_t);
+	uint32_t *len;
+	char *b, *p;
 
-	for (i = 0; i < r->nf; i++)
-		free(r->f[i]);
-	free(r->f);
+	*key = "";
+	for (i = 0; i < row->nf; i++)
+		total += row->f[i].len + 1;
+	b = pc_xmalloc(total);
+	len = (uint32_t *)(void *)b;
+	p = b + row->nf * sizeof(uint32_t);
+	for (i = 0; i < row->nf; i++) {
+		len[i] = (uint32_t)row->f[i].len;	/* < 8 MiB a record */
+		memcpy(p, row->f[i].s, row->f[i].len);
+		p[row->f[i].len] = '\0';
+		if ((long)i == kc)
+			*key = p;
+		p += row->f[i].len + 1;
+	}
+	return b;
 }
 
 struct pc_latest *
@@ -90,6 +106,7 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 	l->cols = pc_xcalloc(l->ncols ? l->ncols : 1, sizeof *l->cols);
 	for (i = 0; i < l->ncols; i++)
 		l->cols[i] = pc_xstrdup(pc_reader_colname(rd, i));
+	l->tmp = pc_xcalloc(l->ncols ? l->ncols : 1, sizeof *l->tmp);
 	rehash(l);
 	while ((rc = pc_reader_next(rd, &row, err, errsz)) == 1) {
 		struct lrow nr;
@@ -101,21 +118,24 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 			rc = -1;
 			break;
 		}
-		nr.nf = row->nf;
+		if (row->nf != l->ncols) {	/* a row error, caught above */
+			snprintf(err, errsz, "%s:%lu: not %zu fields",
+			    pc_reader_name(rd), row->line, l->ncols);
+			rc = -1;
+			break;
+		}
 		nr.line = row->line;
-		nr.f = pc_xcalloc(row->nf, sizeof *nr.f);
-		for (i = 0; i < row->nf; i++)
-			nr.f[i] = pc_xstrdup(row->f[i].s);
-		k = row->f[kc].s;
+		nr.buf = pack(row, kc, &k);
 		h = hash(k) & (l->nslot - 1);
 		while (l->slot[h] != 0 && strcmp(l->keys[l->slot[h] - 1], k))
 			h = (h + 1) & (l->nslot - 1);
 		if (l->slot[h] != 0) {
 			/* A later row for a known key: it replaces the row. */
-			struct lrow *old = &l->rows[l->slot[h] - 1];
+			size_t j = l->slot[h] - 1;
 
-			row_free(old);
-			*old = nr;
+			free(l->rows[j].buf);
+			l->rows[j] = nr;
+			l->keys[j] = k;
 			continue;
 		}
 		if (l->n == l->cap) {
@@ -126,7 +146,7 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 			    sizeof *l->keys);
 		}
 		l->rows[l->n] = nr;
-		l->keys[l->n] = pc_xstrdup(k);
+		l->keys[l->n] = k;
 		l->slot[h] = ++l->n;
 		if (l->n * 4 > l->nslot * 3)
 			rehash(l);
@@ -171,14 +191,15 @@ pc_latest_nrows(const struct pc_latest *l)
 const struct pc_field *
 pc_latest_row(struct pc_latest *l, size_t i, unsigned long *line)
 {
-	struct lrow *r = &l->rows[i];
+	const struct lrow *r = &l->rows[i];
+	const uint32_t *len = (const uint32_t *)(const void *)r->buf;
+	const char *p = r->buf + l->ncols * sizeof(uint32_t);
 	size_t k;
 
-	free(l->tmp);
-	l->tmp = pc_xcalloc(r->nf ? r->nf : 1, sizeof *l->tmp);
-	for (k = 0; k < r->nf; k++) {
-		l->tmp[k].s = r->f[k];
-		l->tmp[k].len = strlen(r->f[k]);
+	for (k = 0; k < l->ncols; k++) {
+		l->tmp[k].s = p;
+		l->tmp[k].len = len[k];
+		p += len[k] + 1;
 	}
 	if (line != NULL)
 		*line = r->line;
@@ -192,10 +213,8 @@ pc_latest_free(struct pc_latest *l)
 
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->n; i++) {
-		row_free(&l->rows[i]);
-		free(l->keys[i]);
-	}
+	for (i = 0; i < l->n; i++)
+		free(l->rows[i].buf);
 	for (i = 0; i < l->ncols; i++)
 		free(l->cols[i]);
 	free(l->cols);
