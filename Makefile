@@ -140,7 +140,8 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench build-bench-asan
+	rm -rf build build-asan build-fuzz build-bench build-bench-asan build-valgrind
 
 include tests/fuzz/Makefile.inc
 include tests/bench/Makefile.inc
+include tests/valgrind/Makefile.inc

@@ -758,8 +758,8 @@ choose(struct run *r, const char *icd, int age, int *err)
  */
 static int
 judge_row(struct run *r, const char *where, const char *id,
-    const char *birth_s, const char *diag_s, const char *icd_s,
-    struct result *res)
+    const struct pc_field *birth_f, const struct pc_field *diag_f,
+    const struct pc_field *icd_f, struct result *res)
 {
 	const struct pc_event *all, *ev;
 	const struct rule *ru;
@@ -777,11 +777,14 @@ judge_row(struct run *r, const char *where, const char *id,
 		pc_warnx("%s: pathway_id: empty", where);
 		return -1;
 	}
-	if (parse_date(birth_s, &birth) == -1) {
+	/* By their lengths: a NUL byte inside a field makes it bad. */
+	if (pc_date_parse(birth_f->s, birth_f->len, NULL, &birth, why,
+	    sizeof why) == -1) {
 		pc_warnx("%s: birth_date: not a date (YYYY-MM-DD)", where);
 		return -1;
 	}
-	if (parse_date(diag_s, &diag) == -1) {
+	if (pc_date_parse(diag_f->s, diag_f->len, NULL, &diag, why,
+	    sizeof why) == -1) {
 		pc_warnx("%s: diagnosis_date: not a date (YYYY-MM-DD)", where);
 		return -1;
 	}
@@ -789,7 +792,7 @@ judge_row(struct run *r, const char *where, const char *id,
 		pc_warnx("%s: diagnosis_date: before the birth date", where);
 		return -1;
 	}
-	if (pc_check(PC_T_ICD10, icd_s, strlen(icd_s), &icd, why,
+	if (pc_check(PC_T_ICD10, icd_f->s, icd_f->len, &icd, why,
 	    sizeof why) == PC_CHECK_BAD) {
 		pc_warnx("%s: icd10: %s", where, why);
 		pc_buf_free(&icd);
@@ -878,9 +881,9 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 	int rc = 0;
 
 	if (judge_row(r, where, f[pc_latest_col(l, "pathway_id")].s,
-	    f[pc_latest_col(l, "birth_date")].s,
-	    f[pc_latest_col(l, "diagnosis_date")].s,
-	    f[pc_latest_col(l, "icd10")].s, res) == -1)
+	    &f[pc_latest_col(l, "birth_date")],
+	    &f[pc_latest_col(l, "diagnosis_date")],
+	    &f[pc_latest_col(l, "icd10")], res) == -1)
 		rc = PC_ANNOTATE_BAD;
 	if (r->problems && !is_due(res->status) && !is_due(res->echostatus))
 		return rc | PC_ANNOTATE_SKIP;

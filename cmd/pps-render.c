@@ -269,7 +269,7 @@ table_input(const char *path, int *status, char *err, size_t errsz)
 	int rc;
 
 	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL) {
-		*status = PC_EXIT_REJECT;
+		*status = pc_syserr ? PC_EXIT_IO : PC_EXIT_REJECT;
 		return NULL;
 	}
 	t = pc_xcalloc(1, sizeof *t);
@@ -302,7 +302,7 @@ table_input(const char *path, int *status, char *err, size_t errsz)
 	}
 	pc_reader_close(rd);
 	if (rc == -1) {
-		*status = PC_EXIT_REJECT;
+		*status = pc_syserr ? PC_EXIT_IO : PC_EXIT_REJECT;
 		table_free(t);
 		return NULL;
 	}
@@ -985,7 +985,7 @@ render(struct run *r, const struct row *pw, const struct pcols *pc,
 	} else if (write_stdout(r, &doc) == -1) {
 		/* A reader that went away (head, less) ends the run quietly. */
 		if (errno != EPIPE) {
-			pc_warn("stdout");
+			pc_warn("stdout: write error");
 			setstatus(r, PC_EXIT_IO);
 		}
 		ret = -1;
@@ -1163,7 +1163,7 @@ option_table(struct run *r, const char *path, const char *key,
 	close(fd);
 	if ((t = table_latest(path, key, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
-		setstatus(r, PC_EXIT_REJECT);
+		setstatus(r, pc_syserr ? PC_EXIT_IO : PC_EXIT_REJECT);
 		return NULL;
 	}
 	for (i = 0; cols[i] != NULL; i++)
@@ -1306,7 +1306,7 @@ main(int argc, char *argv[])
 			stopped = do_input(&r, argv[i]) == -1;
 	if (!stopped && fflush(stdout) == EOF) {
 		if (errno != EPIPE) {
-			pc_warn("stdout");
+			pc_warn("stdout: write error");
 			setstatus(&r, PC_EXIT_IO);
 		}
 		stopped = 1;

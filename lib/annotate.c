@@ -56,7 +56,7 @@ open_output(struct pc_annotate *a, const struct pc_latest *l)
 			a->hdr[a->nhdr++] = pc_xstrdup(a->add[k]);
 		}
 	}
-	a->vals = pc_xcalloc(a->nhdr, sizeof *a->vals);
+	a->fv = pc_xcalloc(a->nhdr, sizeof *a->fv);
 	a->out = pc_writer_open(a->outpath, a->outpath ? PC_OUT_REPLACE :
 	    PC_OUT_STDOUT, a->delim, (const char *const *)a->hdr, a->nhdr, err,
 	    sizeof err, &st);
@@ -116,7 +116,7 @@ pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
 	}
 	if ((l = pc_latest_load(path, &ro, a->key, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
-		return refuse(a, NULL, PC_EXIT_REJECT);
+		return refuse(a, NULL, pc_syserr ? PC_EXIT_IO : PC_EXIT_REJECT);
 	}
 	for (k = 0; k < a->nneed; k++)
 		if (pc_latest_col(l, a->need[k]) == -1) {
@@ -151,15 +151,19 @@ pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
 		}
 		if (rc & PC_ANNOTATE_SKIP)
 			continue;
+		/* Fields by their length: a NUL byte inside stays there. */
 		for (k = 0; k < a->nin; k++)
-			if (a->kind[k] == PSEUDONYM)
-				a->vals[k] = pc_pseudonym(a->pseudo, a->hdr[k],
+			if (a->kind[k] == PSEUDONYM) {
+				a->fv[k].s = pc_pseudonym(a->pseudo, a->hdr[k],
 				    f[k].s, f[k].len, a->ps[k]);
-			else
-				a->vals[k] = f[k].s;
-		for (k = 0; k < a->nadd; k++)
-			a->vals[a->pos[k]] = a->addv[k];
-		if (pc_writer_rowv(a->out, a->vals, a->nhdr) == -1) {
+				a->fv[k].len = strlen(a->fv[k].s);
+			} else
+				a->fv[k] = f[k];
+		for (k = 0; k < a->nadd; k++) {
+			a->fv[a->pos[k]].s = a->addv[k];
+			a->fv[a->pos[k]].len = strlen(a->addv[k]);
+		}
+		if (pc_writer_row(a->out, a->fv, a->nhdr) == -1) {
 			/* pc_annotate_finish says why. */
 			pc_latest_free(l);
 			a->failed = 1;
@@ -175,7 +179,11 @@ pc_annotate_finish(struct pc_annotate *a)
 {
 	char err[ERRSZ];
 	size_t i;
-	int commit = !a->failed && !(a->refused && a->outpath != NULL);
+	/*
+	 * A failed write is not committed either way: closing with commit
+	 * lets the writer say why (a full disk) and remove its temporary.
+	 */
+	int commit = !(a->refused && a->outpath != NULL);
 
 	/* A closed pipe (1) ends quietly. */
 	if (a->out != NULL && pc_writer_close(a->out, commit, err,
@@ -195,7 +203,7 @@ pc_annotate_finish(struct pc_annotate *a)
 	free(a->kind);
 	free(a->ps);
 	free(a->addv);
-	free(a->vals);
+	free(a->fv);
 	a->hdr = NULL;
 	a->out = NULL;
 	return a->status;

@@ -168,8 +168,15 @@ pc_import_reject(struct pc_import *im, const struct pc_field *f, size_t nf)
 	for (i = ncols; i < nf; i++)
 		out[i + 2] = f[i];
 	if (pc_writer_row(im->rej, out, n) == -1) {
+		char err[ERRSZ];
+
 		free(out);
-		pc_warnx("%s: write error", im->rejpath);
+		/* Closing says why (a full disk) and drops the temporary. */
+		if (pc_writer_close(im->rej, 1, err, sizeof err) == -1)
+			pc_warnx("%s", err);
+		else
+			pc_warnx("%s: write error", im->rejpath);
+		im->rej = NULL;
 		pc_import_bail(im, PC_EXIT_IO);
 	}
 	free(out);

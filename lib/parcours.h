@@ -163,6 +163,13 @@ struct pc_readopt {
 
 #define PC_MAXRECORD	(8u << 20)
 
+/*
+ * The errno of the last system call that failed while reading (open,
+ * read): 0 since pc_reader_open when the trouble, if any, was the data's.
+ * A tool tells a system error (status 4) from a rejected input (3) by it.
+ */
+extern int pc_syserr;
+
 struct pc_reader;
 
 /*
@@ -522,7 +529,8 @@ struct pc_annotate {
 	size_t			 *pos;		/* of each added column */
 	int			 *kind;		/* of each input column */
 	char			(*ps)[PC_PSEUDO_LEN];
-	const char		**vals, **addv;
+	struct pc_field		 *fv;		/* the row written */
+	const char		**addv;
 	unsigned long		  nread, nbad;
 	int			  status, refused, failed;
 };

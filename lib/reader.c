@@ -21,6 +21,12 @@
 #include "parcours.h"
 
 #define CHUNK		(256u << 10)
+/*
+ * Fields a record may have.  Each costs some 60 bytes beside its text, so
+ * a record of commas alone, within the byte limit, would otherwise take
+ * 600 MB; no spreadsheet goes past 16384 columns.
+ */
+#define MAXFIELDS	65536u
 
 struct pc_reader {
 	char		*name;
@@ -68,13 +74,33 @@ isterm(unsigned char c)
 	return c == '\n';
 }
 
+/* Drops the record being read, as it streams, for a reason. */
+static void
+toobig(struct pc_reader *r, const char *why)
+{
+	r->err = PC_ROW_TOOBIG;
+	strlcpy(r->why, why, sizeof r->why);
+	pc_buf_free(&r->raw);
+	pc_buf_free(&r->fbuf);
+	free(r->foff);
+	r->foff = NULL;
+	r->nf = r->fcap = 0;
+}
+
 static void
 onfield(void *s, size_t len, void *arg)
 {
 	struct pc_reader *r = arg;
+	char why[64];
 
 	if (r->err == PC_ROW_TOOBIG)
 		return;
+	if (r->nf == MAXFIELDS) {
+		snprintf(why, sizeof why, "more than %u fields (not kept)",
+		    MAXFIELDS);
+		toobig(r, why);
+		return;
+	}
 	if (r->nf == r->fcap) {
 		r->fcap = r->fcap ? r->fcap * 2 : 32;
 		r->foff = pc_xreallocarray(r->foff, r->fcap, sizeof *r->foff);
@@ -144,6 +170,7 @@ fill(struct pc_reader *r, char *err, size_t errsz)
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
+			pc_syserr = errno;
 			snprintf(err, errsz, "%s: %s", r->name, strerror(errno));
 			return -1;
 		}
@@ -182,13 +209,11 @@ feed(struct pc_reader *r, const char *s, size_t n)
 	/* Bound memory: a record past the limit is dropped as it streams. */
 	if (r->fbuf.len + r->p.entry_pos > r->opt.maxrecord) {
 		if (r->err != PC_ROW_TOOBIG) {
-			r->err = PC_ROW_TOOBIG;
-			snprintf(r->why, sizeof r->why,
-			    "record longer than %zu bytes (not kept)",
-			    r->opt.maxrecord);
-			pc_buf_free(&r->raw);
-			pc_buf_free(&r->fbuf);
-			r->nf = 0;
+			char why[64];
+
+			snprintf(why, sizeof why, "record longer than %zu "
+			    "bytes (not kept)", r->opt.maxrecord);
+			toobig(r, why);
 		}
 		r->p.entry_pos = 0;
 	}
@@ -264,6 +289,9 @@ next_record(struct pc_reader *r, char *err, size_t errsz)
 			r->ipos--;
 			n--;
 		}
+		/* A CR that ends the input ended a CRLF line cut short. */
+		if (r->eof && s[n - 1] == '\r')
+			n--;
 		feed_decoded(r, (const char *)s, n);
 	}
 	/* End of input. */
@@ -434,6 +462,8 @@ dup_column(const struct pc_reader *r, size_t *second, size_t *first)
 	return 1;
 }
 
+int pc_syserr;
+
 struct pc_reader *
 pc_reader_open(const char *path, const struct pc_readopt *opt, char *err,
     size_t errsz)
@@ -446,12 +476,14 @@ pc_reader_open(const char *path, const struct pc_readopt *opt, char *err,
 	r->opt = *opt;
 	if (r->opt.maxrecord == 0)
 		r->opt.maxrecord = PC_MAXRECORD;
+	pc_syserr = 0;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		r->name = pc_xstrdup("stdin");
 		r->fd = STDIN_FILENO;
 	} else {
 		r->name = pc_xstrdup(path);
 		if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			pc_syserr = errno;
 			snprintf(err, errsz, "%s: %s", path, strerror(errno));
 			goto fail;
 		}
@@ -499,6 +531,12 @@ pc_reader_open(const char *path, const struct pc_readopt *opt, char *err,
 	r->cols = pc_xcalloc(r->ncols, sizeof *r->cols);
 	for (i = 0; i < r->ncols; i++) {
 		r->cols[i] = pc_xstrdup(r->row.f[i].s);
+		/* Cut at a NUL, "ins\0x" would be taken for ins. */
+		if (strlen(r->cols[i]) != r->row.f[i].len) {
+			snprintf(err, errsz, "%s:%lu: header: column %zu: a NUL "
+			    "byte in the name", r->name, r->row.line, i + 1);
+			goto fail;
+		}
 		if (strchr(r->cols[i], '\r') != NULL) {
 			snprintf(err, errsz, "%s:%lu: header: bare CR in a "
 			    "column name (line ends of CR alone are not "

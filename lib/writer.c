@@ -252,9 +252,10 @@ make_temp(struct pc_writer *w, const char *dir, const char *base)
 	char proc[64], sfx[7];
 	int fd, i, j;
 
-	if ((fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600)) != -1) {
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd != -1 && flock(fd, LOCK_EX) == 0) {
 		snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-		for (i = 0; i < 100 && flock(fd, LOCK_EX) == 0; i++) {
+		for (i = 0; i < 100; i++) {	/* a name not taken */
 			for (j = 0; j < 6; j++)
 				sfx[j] = az[arc4random_uniform(sizeof az - 1)];
 			sfx[6] = '\0';
@@ -267,8 +268,9 @@ make_temp(struct pc_writer *w, const char *dir, const char *base)
 			if (errno != EEXIST)
 				break;
 		}
-		close(fd);
 	}
+	if (fd != -1)
+		close(fd);
 	free(w->tmp);
 	if (asprintf(&w->tmp, "%s/.%s.XXXXXX", dir, base) == -1)
 		err(PC_EXIT_IO, "asprintf");

@@ -478,7 +478,7 @@ setf() { awk -F, -v OFS=, -v l="$1" -v c="$2" -v v="$4" \
 	[ -w /dev/full ] || skip "no /dev/full"
 	run --separate-stderr bash -c 'pps-render -R rcp.csv pathways.csv > /dev/full'
 	assert_failure 4
-	[ "$stderr" = "pps-render: stdout: No space left on device" ]
+	[ "$stderr" = "pps-render: stdout: write error: No space left on device" ]
 }
 
 @test "rcp-record | pps-render -P: the meeting just recorded gives its PPS" {

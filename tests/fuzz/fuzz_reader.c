@@ -134,6 +134,10 @@ model_split(struct model *m, struct mrow *r, const char *s, size_t n,
 	}
 	for (i = 0, k = 1; i < n; i++)
 		k += (unsigned char)s[i] == m->o->delim;
+	if (k > 65536) {	/* reader.c's MAXFIELDS */
+		r->err = PC_ROW_TOOBIG;
+		return;
+	}
 	if (k > r->fcap) {
 		r->fcap = k;
 		r->f = pc_xreallocarray(r->f, k, sizeof *r->f);
@@ -169,6 +173,9 @@ model_next(struct model *m, struct mrow *r)
 			len = m->n - a;
 			m->pos = m->n;
 			has_nl = 0;
+			/* A CRLF line cut short: its CR goes too. */
+			if (len > 0 && d[a + len - 1] == '\r')
+				len--;
 		}
 		if (len == 0)
 			continue;	/* a blank line makes no row */
@@ -266,6 +273,8 @@ model_start(struct model *m, const unsigned char *d, size_t n,
 			return 0;
 		if (memchr(f->s, '\r', cstrlen(f)) != NULL)
 			return 0;
+		if (memchr(f->s, '\0', f->len) != NULL)
+			return 0;	/* a NUL byte in a name */
 	}
 	/* A name twice (empty ones aside), found by sorting a copy. */
 	if (h->nf > m->sortcap) {
