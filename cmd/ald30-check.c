@@ -622,18 +622,6 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 	return 0;
 }
 
-static char *
-share_file(const char *name)
-{
-	char buf[1024];
-
-	if (pc_share_path(name, buf, sizeof buf) == -1) {
-		pc_warnx("share directory name too long");
-		exit(PC_EXIT_USAGE);
-	}
-	return pc_xstrdup(buf);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -714,7 +702,7 @@ main(int argc, char *argv[])
 		r.asof = pc_today();
 
 	if (rulepath == NULL)
-		rulepath = defrules = share_file("ald30-rules.csv");
+		rulepath = defrules = pc_share_file("ald30-rules.csv");
 	if (load_rules(&r, rulepath, err, sizeof err) == -1) {
 		pc_warnx("%s", err);
 		r.an.status = PC_EXIT_USAGE;

@@ -899,18 +899,6 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 	return rc;
 }
 
-static char *
-share_file(const char *name)
-{
-	char buf[1024];
-
-	if (pc_share_path(name, buf, sizeof buf) == -1) {
-		pc_warnx("share directory name too long");
-		exit(PC_EXIT_USAGE);
-	}
-	return pc_xstrdup(buf);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -994,9 +982,9 @@ main(int argc, char *argv[])
 		r.asof = pc_today();
 
 	if (schedpath == NULL)
-		schedpath = defsched = share_file("followup-schedules.csv");
+		schedpath = defsched = pc_share_file("followup-schedules.csv");
 	if (cardpath == NULL)
-		cardpath = defcard = share_file("cardiac-surveillance.csv");
+		cardpath = defcard = pc_share_file("cardiac-surveillance.csv");
 	if (load_schedules(&r, schedpath, err, sizeof err) == -1 ||
 	    load_cardiac(&r.card, cardpath, err, sizeof err) == -1) {
 		pc_warnx("%s", err);

@@ -1133,18 +1133,6 @@ do_input(struct run *r, const char *path)
 	return rc;
 }
 
-static char *
-share_file(const char *name)
-{
-	char buf[PATH_MAX];
-
-	if (pc_share_path(name, buf, sizeof buf) == -1) {
-		pc_warnx("share directory name too long");
-		exit(PC_EXIT_USAGE);
-	}
-	return pc_xstrdup(buf);
-}
-
 /* A table of an option, its columns checked. */
 static struct table *
 option_table(struct run *r, const char *path, const char *key,
@@ -1252,7 +1240,7 @@ main(int argc, char *argv[])
 
 		snprintf(name, sizeof name, "templates/pps.%s.%s", r.lang,
 		    r.html ? "html" : "txt");
-		tpath = deftmpl = share_file(name);
+		tpath = deftmpl = pc_share_file(name);
 	}
 	if ((r.tmpl = pc_tmpl_load(tpath, err, sizeof err)) == NULL ||
 	    pc_tmpl_check(r.tmpl, tnames, err, sizeof err) == -1) {
@@ -1261,7 +1249,7 @@ main(int argc, char *argv[])
 		goto done;
 	}
 	if (r.dirpath == NULL)
-		r.dirpath = defdir = share_file("directory.csv");
+		r.dirpath = defdir = pc_share_file("directory.csv");
 	if (load_directory(&r, r.dirpath, err, sizeof err) == -1) {
 		pc_warnx("%s", err);
 		r.status = PC_EXIT_USAGE;

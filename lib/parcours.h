@@ -311,6 +311,8 @@ struct pc_vocab;
 
 /* $PARCOURS_SHARE/name, else PC_SHAREDIR/name; -1 if it does not fit. */
 int	 pc_share_path(const char *name, char *buf, size_t bufsz);
+/* The same, allocated; exits (status 2) when the name is too long. */
+char	*pc_share_file(const char *name);
 /* path NULL: vocabularies.csv of the share directory. */
 struct pc_vocab *pc_vocab_load(const char *path, char *err, size_t errsz);
 void	 pc_vocab_free(struct pc_vocab *);

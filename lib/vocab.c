@@ -31,6 +31,18 @@ pc_share_path(const char *name, char *buf, size_t bufsz)
 	return snprintf(buf, bufsz, "%s/%s", dir, name) < (int)bufsz ? 0 : -1;
 }
 
+char *
+pc_share_file(const char *name)
+{
+	char buf[4096];
+
+	if (pc_share_path(name, buf, sizeof buf) == -1) {
+		pc_warnx("share directory name too long");
+		exit(PC_EXIT_USAGE);
+	}
+	return pc_xstrdup(buf);
+}
+
 struct pc_vocab *
 pc_vocab_load(const char *path, char *err, size_t errsz)
 {
