@@ -344,13 +344,6 @@ code_rule(const struct run *r, const char *icd)
 /* ---- the verdict of a pathway ----------------------------------------- */
 
 static int
-is_stop(const char *k)
-{
-	return strcmp(k, "death") == 0 || strcmp(k, "transfer") == 0 ||
-	    strcmp(k, "closed") == 0;
-}
-
-static int
 is_kind(const struct pc_event *e, const char *k)
 {
 	return e != NULL && strcmp(e->kind, k) == 0;
@@ -426,7 +419,7 @@ judge(const struct run *r, const char *id, const char *icd, long birth,
 		;
 	ev = all;
 	for (i = 0; i < nev; i++)
-		if (is_stop(ev[i].kind)) {
+		if (pc_event_ends(ev[i].kind)) {
 			v->status = "closed";
 			pc_date_fmt(ev[i].date, d1);
 			snprintf(v->reason, sizeof v->reason, "%s on %s",

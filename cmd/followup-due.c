@@ -453,13 +453,6 @@ free_tables(struct run *r)
 /* ---- the follow-up of one pathway ------------------------------------ */
 
 
-static int
-is_stop(const char *k)
-{
-	return strcmp(k, "death") == 0 || strcmp(k, "transfer") == 0 ||
-	    strcmp(k, "closed") == 0;
-}
-
 /* Status of a next date (days) with its tolerance; late days in late. */
 static const char *
 judge(const struct run *r, long next, int tol, char late[24], int *overdue)
@@ -825,7 +818,7 @@ judge_row(struct run *r, const char *where, const char *id,
 			anchor = ev[i].date;
 		else if (strcmp(ev[i].kind, "treatment-start") == 0)
 			start = ev[i].date;
-		else if (is_stop(ev[i].kind))
+		else if (pc_event_ends(ev[i].kind))
 			closed = 1;
 	}
 	if (echo(r, ev, nev, age, closed, res) == -1)

@@ -656,9 +656,7 @@ add_calendar(struct run *r, struct pc_tdata *d, const char *id)
 		char buf[64];
 		const char *l;
 
-		if (strcmp(ev[i].kind, "death") == 0 ||
-		    strcmp(ev[i].kind, "closed") == 0 ||
-		    strcmp(ev[i].kind, "transfer") == 0) {
+		if (pc_event_ends(ev[i].kind)) {
 			reason(r, "kind: the pathway is closed (%s, %s:%lu): "
 			    "no PPS", ev[i].kind, r->evpath, ev[i].line);
 			continue;

@@ -255,6 +255,17 @@ pc_events_of(const struct pc_events *e, const char *pathway_id, size_t *n)
 	return &e->ev[p->first];
 }
 
+/*
+ * Death, transfer to another site and closure end a pathway here: no
+ * follow-up is due, no ALD question open, no PPS to give (parcours(5)).
+ */
+int
+pc_event_ends(const char *kind)
+{
+	return strcmp(kind, "death") == 0 || strcmp(kind, "transfer") == 0 ||
+	    strcmp(kind, "closed") == 0;
+}
+
 size_t
 pc_events_count(const struct pc_events *e)
 {

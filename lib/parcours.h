@@ -590,6 +590,9 @@ struct pc_event {
 
 struct pc_events;
 
+/* 1 for the kinds that end a pathway: death, transfer, closed. */
+int	 pc_event_ends(const char *kind);
+
 /*
  * Reads a whole event table; with vocab, kinds are checked against
  * event_kind.  A bad row is an error naming file, line and column.
