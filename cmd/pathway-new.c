@@ -14,6 +14,12 @@
 
 #define T	(&pc_pathway_table)
 #define ERRSZ	512
+/*
+ * Bytes a row takes at the least, as far as sizing the set of ids goes:
+ * an export's rows (19 columns) and a table's take some 230; fewer rows
+ * than this guess cost a larger table, more just grow it.
+ */
+#define ROWBYTES	200
 
 struct run {
 	struct pc_import im;
@@ -24,6 +30,8 @@ struct run {
 	struct pc_idset	*known;
 	char		 now[21];
 	long		 today;
+	/* Column numbers, looked up once rather than by name on every row. */
+	long		 c_ins, c_sex, c_birth, c_diag, c_icd, c_id, c_rec;
 };
 
 static void
@@ -109,7 +117,6 @@ load_known(struct run *r, const char *path)
 	size_t c;
 	int rc;
 
-	r->known = pc_idset_new();
 	if (path == NULL)
 		return;
 	ro.enc = PC_ENC_UTF8;
@@ -117,6 +124,8 @@ load_known(struct run *r, const char *path)
 	if (stat(path, &st) == -1 ? errno == ENOENT : st.st_size == 0 &&
 	    S_ISREG(st.st_mode))
 		return;
+	if (S_ISREG(st.st_mode))
+		pc_idset_reserve(r->known, (size_t)st.st_size / ROWBYTES);
 	if ((rd = pc_reader_open(path, &ro, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
 		pc_import_bail(&r->im, PC_EXIT_REJECT);
@@ -173,10 +182,8 @@ cross_checks(struct run *r)
 	long birth = 0, diag = 0;
 	char why[160];
 	int y, m, d;
-	long c_ins = pc_table_col(T, "ins"), c_sex = pc_table_col(T, "sex");
-	long c_birth = pc_table_col(T, "birth_date");
-	long c_diag = pc_table_col(T, "diagnosis_date");
-	long c_icd = pc_table_col(T, "icd10");
+	long c_ins = r->c_ins, c_sex = r->c_sex, c_birth = r->c_birth;
+	long c_diag = r->c_diag, c_icd = r->c_icd;
 
 	if (ok[c_birth])
 		pc_date_parse(im->canon[c_birth].s, im->canon[c_birth].len, NULL,
@@ -256,9 +263,9 @@ process(struct pc_import *im, const struct pc_binding *b,
 		pc_import_reject(im, f, nf);
 		return;
 	}
-	pc_pathway_id(&r->key, pc_import_canon(im, "ins"),
-	    pc_import_canon(im, "icd10"), pc_import_canon(im, "diagnosis_date"),
-	    id);
+	pc_pathway_id(&r->key, im->canon[r->c_ins].s, im->canon[r->c_icd].s,
+	    im->canon[r->c_diag].s, id);
+	pc_idset_prefetch(r->known, id, strlen(id));
 	for (c = 0; c < T->ncols; c++) {
 		vals[c] = im->canon[c].s ? im->canon[c].s : "";
 		/* The id comes from the INS; the row holds its pseudonym. */
@@ -275,8 +282,8 @@ process(struct pc_import *im, const struct pc_binding *b,
 		im->ncorrected++;	/* new content: the latest row wins */
 		break;
 	}
-	vals[pc_table_col(T, "pathway_id")] = id;
-	vals[pc_table_col(T, "recorded_at")] = r->now;
+	vals[r->c_id] = id;
+	vals[r->c_rec] = r->now;
 	pc_import_write(im, vals, T->ncols);
 }
 
@@ -294,6 +301,7 @@ main(int argc, char *argv[])
 	struct pc_import *im = &r.im;
 	struct pc_readopt ro = { 0 };
 	struct pc_map *map = NULL;
+	struct stat sb;
 	const char *mappath = NULL, *known = NULL, *keypath = NULL;
 	const char *pseudopath = NULL;
 	const char *outpath = NULL, *rejpath = NULL, **hdr;
@@ -394,6 +402,13 @@ main(int argc, char *argv[])
 		}
 		r.pseudonymize = 1;
 	}
+	r.c_ins = pc_table_col(T, "ins");
+	r.c_sex = pc_table_col(T, "sex");
+	r.c_birth = pc_table_col(T, "birth_date");
+	r.c_diag = pc_table_col(T, "diagnosis_date");
+	r.c_icd = pc_table_col(T, "icd10");
+	r.c_id = pc_table_col(T, "pathway_id");
+	r.c_rec = pc_table_col(T, "recorded_at");
 	r.today = pc_today();
 	pc_now_iso(r.now);
 	pc_import_init(im, T, map, NULL);
@@ -413,6 +428,11 @@ main(int argc, char *argv[])
 		return st;
 	}
 	pc_writer_safe_csv(im->out, safe_csv);
+	r.known = pc_idset_new();
+	for (i = 0; i < argc && !pc_import_is_assignment(T, argv[i]); i++)
+		if (stat(argv[i], &sb) == 0 && S_ISREG(sb.st_mode))
+			pc_idset_reserve(r.known, (size_t)sb.st_size /
+			    ROWBYTES);
 	load_known(&r, known);
 
 	if (argc > 0 && pc_import_is_assignment(T, argv[0]))

@@ -68,21 +68,6 @@ pc_buf_adds(struct pc_buf *b, const char *s)
 }
 
 void
-pc_buf_set(struct pc_buf *b, const void *p, size_t n)
-{
-	b->len = 0;
-	pc_buf_add(b, p, n);
-}
-
-void
-pc_buf_clear(struct pc_buf *b)
-{
-	b->len = 0;
-	pc_buf_reserve(b, 0);	/* b->s is a string from here on */
-	b->s[0] = '\0';
-}
-
-void
 pc_buf_free(struct pc_buf *b)
 {
 	free(b->s);

@@ -172,6 +172,30 @@ match(const char *s, size_t n, const char *fmt, int strict, int v[F_N],
 	return i == n ? 0 : -1;
 }
 
+/*
+ * YYYY-MM-DD, what match() makes of "%Y-%m-%d" when it matches: every
+ * date of a table, and every imported one once the map has rewritten it,
+ * is read this way, several times a row.
+ */
+static int
+iso(const char *s, size_t n, int v[F_N])
+{
+	static const char shape[] = "dddd-dd-dd";
+	size_t i;
+
+	if (n != 10)
+		return 0;
+	for (i = 0; i < 10; i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != '-')
+			return 0;
+	v[F_Y] = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
+	    (s[2] - '0') * 10 + (s[3] - '0');
+	v[F_M] = (s[5] - '0') * 10 + (s[6] - '0');
+	v[F_D] = (s[8] - '0') * 10 + (s[9] - '0');
+	v[F_HH] = v[F_MM] = v[F_SS] = 0;
+	return 1;
+}
+
 int
 pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
     char *why, size_t whysz)
@@ -187,7 +211,11 @@ pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
 	}
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	r = match(s, n, fmt != NULL ? fmt : "%Y-%m-%d", fmt == NULL, v, seen);
+	if (fmt == NULL && iso(s, n, v))
+		r = 0;
+	else
+		r = match(s, n, fmt != NULL ? fmt : "%Y-%m-%d", fmt == NULL, v,
+		    seen);
 	if (r == -2) {
 		fmtshow(show, sizeof show, fmt);
 		setwhy(why, whysz, "bad date format \"%s\" (%%d, %%m and %%Y "
@@ -249,8 +277,18 @@ pc_date_fmt(long days, char buf[11])
 		strlcpy(buf, "\?\?\?\?-\?\?-\?\?", 11);
 		return;
 	}
-	snprintf(buf, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
-	    (unsigned)m % 100u, (unsigned)d % 100u);
+	/* Every imported date goes through here: no snprintf. */
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
 }
 
 /*

@@ -1,6 +1,7 @@
 /* encoding.c - input encodings: single-byte tables from iconv(3), UTF-8 */
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -38,6 +39,26 @@ pc_enc_name(enum pc_enc e)
 	case PC_ENC_LATIN9:	return "latin9";
 	default:		return "utf-8";
 	}
+}
+
+/*
+ * Nearly every byte of an export is ASCII: eight of them are checked at a
+ * time and copied as they are.  The length of the ASCII run at p.
+ */
+static size_t
+ascii_run(const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (w & 0x8080808080808080ULL)
+			break;
+	}
+	while (i < n && p[i] < 0x80)
+		i++;
+	return i;
 }
 
 static void
@@ -110,14 +131,17 @@ pc_decode(const struct pc_decoder *d, const void *in, size_t n,
 	pc_buf_reserve(out, n * 3);
 	o = out->s + out->len;
 	while (p < end) {
-		unsigned char c = *p++;
+		size_t k = ascii_run(p, (size_t)(end - p));
+		unsigned char c;
 
-		if (c < 0x80)
-			*o++ = (char)c;
-		else {
-			memcpy(o, d->seq[c], 4);
-			o += d->len[c];
-		}
+		memcpy(o, p, k);
+		o += k;
+		p += k;
+		if (p == end)
+			break;
+		c = *p++;
+		memcpy(o, d->seq[c], 4);
+		o += d->len[c];
 	}
 	out->len = (size_t)(o - out->s);
 	out->s[out->len] = '\0';
@@ -131,14 +155,13 @@ pc_utf8_invalid(const char *s, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		unsigned char c = p[i];
+		unsigned char c;
 		size_t len;
 		unsigned char lo = 0x80, hi = 0xbf;
 
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
+		if ((i += ascii_run(p + i, n - i)) == n)
+			break;
+		c = p[i];
 		if (c >= 0xc2 && c <= 0xdf)
 			len = 2;
 		else if (c >= 0xe0 && c <= 0xef) {

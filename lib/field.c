@@ -209,15 +209,21 @@ check_text(struct chk *c, int tabnl)
 static int
 check_name(struct chk *c)
 {
+	struct pc_buf *o;
 	size_t i, len, pos, letters = 0;
 	unsigned cp;
 
 	pc_buf_clear(c->out);
+	/* The name only shrinks: room once, not a check per character. */
+	pc_buf_reserve(c->out, c->n);
+	o = c->out;
 	for (i = 0, pos = c->lead + 1; i < c->n; i += len, pos++) {
 		len = u8dec(c->s + i, &cp);
 		if (cp == ' ') {
-			if (c->out->s[c->out->len - 1] != ' ')
-				pc_buf_addc(c->out, ' ');
+			if (o->len > 0 && o->s[o->len - 1] != ' ') {
+				o->s[o->len++] = ' ';
+				o->s[o->len] = '\0';
+			}
 			continue;
 		}
 		if (isalpha_ascii((int)cp))
@@ -241,7 +247,9 @@ check_name(struct chk *c)
 			    "letter, space, apostrophe, hyphen or period", pos);
 		else
 			letters++;
-		pc_buf_add(c->out, c->s + i, len);
+		memcpy(o->s + o->len, c->s + i, len);
+		o->len += len;
+		o->s[o->len] = '\0';
 	}
 	if (letters == 0)
 		return say(c, PC_CHECK_BAD, "has no letter");
@@ -315,23 +323,24 @@ bad:
 int
 pc_nir_key(const char *s)
 {
-	int i, r = 0;
+	uint64_t v = 0;		/* 13 digits fit: one division, not 13 */
+	int i;
 
 	for (i = 0; i < 13; i++) {
 		if (i == 5 && s[5] == '2' &&
 		    (upper((unsigned char)s[6]) == 'A' ||
 		    upper((unsigned char)s[6]) == 'B')) {
 			/* A letter has no value mod 97: 2A is 19, 2B 18. */
-			r = (r * 100 + (upper((unsigned char)s[6]) == 'A' ?
-			    19 : 18)) % 97;
+			v = v * 100 + (upper((unsigned char)s[6]) == 'A' ?
+			    19 : 18);
 			i++;
 			continue;
 		}
 		if (!isdig((unsigned char)s[i]))
 			return -1;
-		r = (r * 10 + (s[i] - '0')) % 97;
+		v = v * 10 + (uint64_t)(s[i] - '0');
 	}
-	return 97 - r;
+	return 97 - (int)(v % 97);
 }
 
 static int
@@ -875,6 +884,7 @@ pc_check(enum pc_type t, const char *s, size_t n, struct pc_buf *out,
 	if (r == PC_CHECK_BAD)
 		pc_buf_clear(c.out);
 	pc_buf_free(&c.vis);
-	pc_buf_free(&scratch);
+	if (scratch.s != NULL)
+		pc_buf_free(&scratch);
 	return r;
 }

@@ -9,6 +9,7 @@
  */
 #include <sys/stat.h>
 
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -91,40 +92,88 @@ pc_key_load(const char *path, struct pc_key *key, char *err, size_t errsz)
 	return 0;
 }
 
+/*
+ * Hashes the parts in one update when they fit in a stack buffer:
+ * per-update overhead was most of the cost of these short inputs.  The
+ * bytes hashed, and so the ids, are the same either way.
+ */
+static void
+hash_parts(crypto_generichash_state *st, const char *const *v,
+    const size_t *len, size_t n)
+{
+	unsigned char buf[2048];
+	size_t i, total = 0;
+
+	for (i = 0; i < n; i++)
+		total += len[i];
+	if (total <= sizeof buf) {
+		unsigned char *p = buf;
+
+		for (i = 0; i < n; i++) {
+			memcpy(p, v[i], len[i]);
+			p += len[i];
+		}
+		crypto_generichash_update(st, buf, total);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		crypto_generichash_update(st, (const unsigned char *)v[i],
+		    len[i]);
+}
+
 void
 pc_pathway_id(const struct pc_key *key, const char *ins, const char *icd10,
     const char *diagnosis_date, char out[26])
 {
 	crypto_generichash_state st;
 	unsigned char h[10];
-
 	/* Fields are separated by a byte none of them can hold. */
+	const char *v[] = { "pathway\x1f", ins, "\x1f", icd10, "\x1f",
+	    diagnosis_date };
+	size_t len[] = { 8, strlen(ins), 1, strnlen(icd10, 3), 1,
+	    strlen(diagnosis_date) };
+
 	crypto_generichash_init(&st, key->k, sizeof key->k, sizeof h);
-	crypto_generichash_update(&st, (const unsigned char *)"pathway\x1f", 8);
-	crypto_generichash_update(&st, (const unsigned char *)ins, strlen(ins));
-	crypto_generichash_update(&st, (const unsigned char *)"\x1f", 1);
-	crypto_generichash_update(&st, (const unsigned char *)icd10,
-	    strnlen(icd10, 3));
-	crypto_generichash_update(&st, (const unsigned char *)"\x1f", 1);
-	crypto_generichash_update(&st, (const unsigned char *)diagnosis_date,
-	    strlen(diagnosis_date));
+	hash_parts(&st, v, len, 6);
 	crypto_generichash_final(&st, h, sizeof h);
 	memcpy(out, key->fpr, 4);
 	out[4] = '-';
 	hex(h, sizeof h, out + 5);
 }
 
+/*
+ * The digest only ever meets digests of the same run (repeats are found in
+ * memory; -P tables are hashed again when loaded), so it need not be
+ * stable across runs: SipHash with 128-bit output, keyed at random once a
+ * process, costs a fraction of the two BLAKE2b blocks a row used to take,
+ * and without the key nobody can make two rows collide.
+ */
 void
 pc_row_digest(const char *const *v, size_t n, unsigned char out[PC_DIGEST])
 {
-	crypto_generichash_state st;
-	size_t i;
+	static unsigned char key[crypto_shorthash_siphashx24_KEYBYTES];
+	static int keyed;
+	unsigned char stack[2048], *buf = stack, *p;
+	size_t i, len, total = 0;
 
-	crypto_generichash_init(&st, NULL, 0, PC_DIGEST);
-	for (i = 0; i < n; i++) {
-		crypto_generichash_update(&st, (const unsigned char *)v[i],
-		    strlen(v[i]));
-		crypto_generichash_update(&st, (const unsigned char *)"\x1f", 1);
+	if (!keyed) {
+		if (sodium_init() < 0)
+			errx(PC_EXIT_IO, "libsodium could not be initialised");
+		randombytes_buf(key, sizeof key);
+		keyed = 1;
 	}
-	crypto_generichash_final(&st, out, PC_DIGEST);
+	for (i = 0; i < n; i++)
+		total += strlen(v[i]) + 1;
+	if (total > sizeof stack)
+		buf = pc_xmalloc(total);
+	/* Each value ends with a byte none of them can hold. */
+	for (i = 0, p = buf; i < n; i++) {
+		len = strlen(v[i]);
+		memcpy(p, v[i], len);
+		p += len;
+		*p++ = 0x1f;
+	}
+	crypto_shorthash_siphashx24(out, buf, total, key);
+	if (buf != stack)
+		free(buf);
 }

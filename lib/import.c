@@ -198,8 +198,8 @@ pc_import_values(struct pc_import *im, const struct pc_binding *b,
 	pc_buf_clear(&im->reasons);
 	for (c = 0; c < t->ncols; c++) {
 		const struct pc_column *col = &t->cols[c];
-		struct pc_buf *v = &im->val;
-		size_t a, e;
+		const char *s;
+		size_t a, e, n;
 		int rc;
 
 		im->ok[c] = 0;
@@ -207,22 +207,31 @@ pc_import_values(struct pc_import *im, const struct pc_binding *b,
 		pc_buf_clear(&im->canon[c]);
 		if (col->flags & PC_COL_DERIVED)
 			continue;
-		if (b->constant[c] != NULL)
-			pc_buf_set(v, b->constant[c], strlen(b->constant[c]));
-		else if (b->src[c] >= 0 && (size_t)b->src[c] < nf)
-			pc_buf_set(v, f[b->src[c]].s, f[b->src[c]].len);
-		else
-			pc_buf_set(v, "", 0);
-		if (im->map != NULL && pc_map_value(im->map, c, v, why,
-		    sizeof why) == -1) {
-			pc_import_reason(im, col->name, why);
-			continue;
+		if (b->constant[c] != NULL) {
+			s = b->constant[c];
+			n = strlen(s);
+		} else if (b->src[c] >= 0 && (size_t)b->src[c] < nf) {
+			s = f[b->src[c]].s;
+			n = f[b->src[c]].len;
+		} else {
+			s = "";
+			n = 0;
 		}
-		for (a = 0; a < v->len && (v->s[a] == ' ' || v->s[a] == '\t');
-		    a++)
+		/* A copy only for the map to rewrite: most columns it leaves. */
+		if (im->map != NULL && pc_map_changes(im->map, c)) {
+			pc_buf_set(&im->val, s, n);
+			if (pc_map_value(im->map, c, &im->val, why,
+			    sizeof why) == -1) {
+				pc_import_reason(im, col->name, why);
+				continue;
+			}
+			s = im->val.s;
+			n = im->val.len;
+		}
+		for (a = 0; a < n && (s[a] == ' ' || s[a] == '\t'); a++)
 			;
-		for (e = v->len; e > a && (v->s[e - 1] == ' ' ||
-		    v->s[e - 1] == '\t'); e--)
+		for (e = n; e > a && (s[e - 1] == ' ' || s[e - 1] == '\t');
+		    e--)
 			;
 		if (a == e) {
 			im->empty[c] = 1;
@@ -230,7 +239,7 @@ pc_import_values(struct pc_import *im, const struct pc_binding *b,
 				pc_import_reason(im, col->name, "missing");
 			continue;
 		}
-		rc = pc_check_column(col, im->vocab, v->s + a, e - a,
+		rc = pc_check_column(col, im->vocab, s + a, e - a,
 		    &im->canon[c], why, sizeof why);
 		if (rc == PC_CHECK_BAD) {
 			if (col->flags & PC_COL_PERSONAL)

@@ -385,6 +385,15 @@ pc_map_constant(const struct pc_map *m, size_t col)
 	return m->cols[col].constant;
 }
 
+int
+pc_map_changes(const struct pc_map *m, size_t col)
+{
+	const struct colmap *c = &m->cols[col];
+
+	return c->rw != NULL || ((m->t->cols[col].flags & PC_COL_DATE) &&
+	    (c->nfmt > 0 || m->nfmt > 0));
+}
+
 static int
 rewrite(struct pc_map *m, struct rewrite *rw, struct pc_buf *v, char *why,
     size_t whysz)

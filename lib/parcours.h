@@ -41,8 +41,6 @@ struct pc_buf {
 
 void	 pc_buf_grow(struct pc_buf *, size_t extra);
 void	 pc_buf_adds(struct pc_buf *, const char *);
-void	 pc_buf_set(struct pc_buf *, const void *, size_t);
-void	 pc_buf_clear(struct pc_buf *);
 void	 pc_buf_free(struct pc_buf *);
 
 /*
@@ -73,6 +71,22 @@ pc_buf_addc(struct pc_buf *b, int c)
 	b->s[b->len++] = (char)c;
 	b->s[b->len] = '\0';
 }
+
+static inline void
+pc_buf_set(struct pc_buf *b, const void *p, size_t n)
+{
+	b->len = 0;
+	pc_buf_add(b, p, n);
+}
+
+static inline void
+pc_buf_clear(struct pc_buf *b)
+{
+	b->len = 0;
+	pc_buf_reserve(b, 0);	/* b->s is a string from here on */
+	b->s[0] = '\0';
+}
+
 void	*pc_xmalloc(size_t);
 void	*pc_xcalloc(size_t, size_t);
 void	*pc_xreallocarray(void *, size_t, size_t);
@@ -388,6 +402,8 @@ const char *pc_map_constant(const struct pc_map *, size_t col);
  */
 int	 pc_map_value(const struct pc_map *, size_t col, struct pc_buf *v,
 	    char *why, size_t whysz);
+/* Whether pc_map_value can change a value of col: 0 when it never does. */
+int	 pc_map_changes(const struct pc_map *, size_t col);
 
 /* ---- ident.c: the site key and derived identifiers --------------------- */
 
@@ -438,8 +454,8 @@ struct pc_idset *pc_idset_new(void);
  */
 int	 pc_idset_put(struct pc_idset *, const char *, size_t,
 	    const unsigned char *digest);
-int	 pc_idset_has(const struct pc_idset *, const char *, size_t);
-size_t	 pc_idset_count(const struct pc_idset *);
+void	 pc_idset_prefetch(const struct pc_idset *, const char *, size_t);
+void	 pc_idset_reserve(struct pc_idset *, size_t n);
 void	 pc_idset_free(struct pc_idset *);
 
 /* ---- import.c: the input side of every record-making tool -------------- */

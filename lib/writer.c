@@ -19,6 +19,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,20 +42,40 @@ struct pc_writer {
 	struct pc_buf	 line;
 };
 
+/* A byte of w is zero (exact as a yes or no; Hacker's Delight 6-1). */
+#define ONES		0x0101010101010101ULL
+#define HASZERO(w)	(((w) - ONES) & ~(w) & 0x8080808080808080ULL)
+
+/*
+ * Whether s[0..n) holds the delimiter, a quote, LF or CR.  Every cell of
+ * every row goes through it: eight bytes at a time.
+ */
+static int
+needs_quotes(const char *s, size_t n, int delim)
+{
+	uint64_t w, q = ONES * '"', lf = ONES * '\n', cr = ONES * '\r';
+	uint64_t dl = ONES * (unsigned char)delim;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (HASZERO(w ^ q) | HASZERO(w ^ lf) | HASZERO(w ^ cr) |
+		    HASZERO(w ^ dl))
+			return 1;
+	}
+	for (; i < n; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\n' ||
+		    s[i] == '\r')
+			return 1;
+	return 0;
+}
+
 void
 pc_csv_quote(struct pc_buf *b, const char *s, size_t n, int delim)
 {
 	size_t i;
-	int need = 0;
 
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-		if (c == delim || c == '"' || c == '\n' || c == '\r') {
-			need = 1;
-			break;
-		}
-	}
-	if (!need) {
+	if (!needs_quotes(s, n, delim)) {
 		pc_buf_add(b, s, n);
 		return;
 	}
