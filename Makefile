@@ -34,7 +34,8 @@ MAN1 = $(TOOLS:%=man/%.1)
 MAN = $(MAN1) man/parcours.5 man/parcours.7
 
 DEBS = gcc make pkg-config libcsv-dev libpcre2-dev libbsd-dev libsodium-dev \
-	bats bats-support bats-assert mandoc clang libclang-rt-14-dev chromium
+	bats bats-support bats-assert mandoc clang libclang-rt-14-dev chromium \
+	valgrind parallel
 
 .PHONY: all build check check-plain check-asan check-fuzz deps demo install uninstall \
 	lint clean
@@ -79,11 +80,13 @@ deps:
 	fi
 
 # The whole suite in the C locale and in a UTF-8 locale, then again on the
-# sanitized build.
+# sanitized build and under valgrind's memcheck, then the fuzz targets
+# briefly.
 check: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory check-plain
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-fuzz
 
 check-plain:
