@@ -401,3 +401,22 @@ EOF
 	    -a pathways.csv -r rejects.csv "$share/sample-dpi.csv"
 	[ "$(wc -l < pathways.csv)" -eq 273 ]
 }
+
+@test "repeats are found among thousands of ids read from a pipe, as from a file" {
+	# A pipe has no size to size the set of ids from: it grows as it
+	# fills, and every id must still be found after each growth.
+	gen-export -s 12 -n 3000 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o once.csv export.csv || true
+	n=$(($(wc -l < once.csv) - 1))
+	[ "$n" -gt 2000 ]
+	{ cat once.csv; tail -n +2 once.csv; } > twice.csv
+	run --separate-stderr pathway-new twice.csv
+	assert_success
+	[ "$stderr" = "" ]
+	from_file=$output
+	run --separate-stderr sh -c 'cat twice.csv | pathway-new -v'
+	assert_success
+	[ "$stderr" = "pathway-new: $((2 * n)) read, $n written, $n skipped, 0 rejected" ]
+	[ "$output" = "$from_file" ]
+	[ "$output" = "$(cat once.csv)" ]
+}
