@@ -58,8 +58,9 @@ $(B)/%: cmd/%.c $(B)/libparcours.a lib/parcours.h
 $(B)/checkfield: tests/unit/checkfield.c $(B)/libparcours.a lib/parcours.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libparcours.a $(LDLIBS)
 
-$(B)/gen-export: tests/gen/gen-export.c
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+$(B)/gen-export: tests/gen/gen-export.c tests/gen/rows.c tests/gen/rows.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ tests/gen/gen-export.c tests/gen/rows.c
 
 # The packages, when missing: as root through apt-get, else say which.
 deps:
