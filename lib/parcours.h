@@ -192,7 +192,11 @@ struct pc_reader;
  */
 struct pc_reader *pc_reader_open(const char *path, const struct pc_readopt *,
 	    char *err, size_t errsz);
-/* 1: a row; 0: end of input; -1: read error (message in err). */
+/*
+ * 1: a row; 0: end of input; -1: read error (message in err).  The row and
+ * its fields belong to the reader until the next call (they may point
+ * into its input buffer): copy what must outlive it.
+ */
 int	 pc_reader_next(struct pc_reader *, struct pc_row **, char *err,
 	    size_t errsz);
 void	 pc_reader_close(struct pc_reader *);
@@ -204,6 +208,15 @@ long	 pc_reader_col(const struct pc_reader *, const char *);
 unsigned long pc_reader_lines(const struct pc_reader *);
 /* Delimiter from a name: ",", ";", "tab", "pipe" (and the characters). */
 int	 pc_delim_parse(const char *, int *);
+
+/* ---- reader.c: the fast path's switch ---------------------------------- */
+
+/*
+ * 1 (the default): lines without a quote are split without libcsv; 0:
+ * every line goes through libcsv.  For tests/fuzz/fuzz_reader.c, which
+ * holds the two to the same rows.
+ */
+extern int pc_reader_fastpath;
 
 /* ---- writer.c: CSV and TSV output, atomic replace, locked append ------- */
 

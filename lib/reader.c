@@ -1,5 +1,5 @@
 /*
- * reader.c - CSV and TSV records over libcsv.
+ * reader.c - CSV and TSV records over libcsv, with a fast path.
  *
  * libcsv parses bytes but gives no positions, keeps a BOM as data, trims
  * blanks, and cannot be stopped from a callback.  So the input is fed one
@@ -8,6 +8,19 @@
  * physical line even when quoted fields hold line breaks.  Blank lines
  * between records make no row (libcsv drops them); they still count as
  * lines.  Only LF ends a line; a CR just before it is dropped.
+ *
+ * Most lines of a hospital export hold no quote at all, and for them
+ * libcsv's byte-at-a-time loop and its callbacks were most of the cost of
+ * reading.  So a line that begins a record and lies whole in the buffer is
+ * split here (fast_line()) up to its first '"' byte: without a quote libcsv
+ * (strict, no blank trimmed, LF the only terminator) does nothing but cut
+ * at each delimiter, so the same fields, rows, line numbers and errors come
+ * out; tests/fuzz/fuzz_reader.c runs both paths on the same input to hold
+ * them to it.  From the field that holds the quote on, and for any other
+ * line (one cut by the end of the buffer, one past the record or field
+ * limit), libcsv reads as before: it stays the parser of record for quoted
+ * fields.  A UTF-8 line's fields stay in the input buffer, cut by NULs, so
+ * that the common row is not copied at all.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +61,13 @@ struct pc_reader {
 	struct pc_buf	 fbuf;		/* fields, each NUL-terminated */
 	size_t		*foff;
 	size_t		 nf, fcap;
+	/*
+	 * A UTF-8 line split by fast_line() keeps its fields where they
+	 * are, in ibuf (valid until the next read): fbase, and fend one past
+	 * the last NUL.  NULL: the fields are in fbuf.
+	 */
+	char		*fbase;
+	size_t		 fend;
 	struct pc_buf	 raw;		/* its text, for the reject stream */
 	unsigned long	 start;
 	int		 done;
@@ -133,6 +153,7 @@ record_begin(struct pc_reader *r)
 	r->nf = 0;
 	pc_buf_clear(&r->fbuf);
 	pc_buf_clear(&r->raw);
+	r->fbase = NULL;
 	r->start = r->lineno;
 	r->err = PC_ROW_OK;
 	r->why[0] = '\0';
@@ -231,6 +252,113 @@ feed_decoded(struct pc_reader *r, const char *s, size_t n)
 	feed(r, r->dline.s, r->dline.len);
 }
 
+/* 0 sends every line to libcsv: the fuzzer compares the two paths. */
+int pc_reader_fastpath = 1;
+
+/* libcsv's states (its libcsv.c): what the fast path hands it. */
+#define ROW_NOT_BEGUN	0
+#define FIELD_NOT_BEGUN	1
+#define FIELD_BEGUN	2
+
+/*
+ * Splits base[0..n) at the delimiter into foff, NUL for each delimiter,
+ * fields after the nf already there.  -1: past MAXFIELDS, base as it was.
+ */
+static int
+split(struct pc_reader *r, char *base, size_t n, size_t nf)
+{
+	char *p = base, *end = base + n, *q;
+	size_t first = nf;
+
+	for (;; nf++) {
+		if (nf == MAXFIELDS) {
+			/* Put back the delimiters cut so far. */
+			while (nf-- > first + 1)
+				base[r->foff[nf] - 1] = (char)r->opt.delim;
+			return -1;
+		}
+		if (nf == r->fcap) {
+			r->fcap = r->fcap ? r->fcap * 2 : 32;
+			r->foff = pc_xreallocarray(r->foff, r->fcap,
+			    sizeof *r->foff);
+		}
+		r->foff[nf] = (size_t)(p - base);
+		if ((q = memchr(p, r->opt.delim, (size_t)(end - p))) == NULL)
+			break;
+		*q = '\0';
+		p = q + 1;
+	}
+	r->nf = nf + 1;
+	return 0;
+}
+
+/*
+ * Reads the line s[0..n), its line end (LF, or the CR of a CRLF) at s[n],
+ * where a record begins, as libcsv would.  0: done (r->done set, or a
+ * blank line, which libcsv drops).  -1: libcsv is to read s[*took..n) on:
+ * *took is 0, or the fields before the one where the first quote is were
+ * split here and libcsv left where it would be after them.
+ */
+static int
+fast_line(struct pc_reader *r, char *s, size_t n, size_t *took)
+{
+	char *quote, *d;
+	size_t k;
+
+	*took = 0;
+	if (n == 0)
+		return 0;
+	if ((quote = memchr(s, '"', n)) != NULL) {
+		/*
+		 * Up to the last delimiter before the quote the line is
+		 * plain fields: split them here, libcsv reads the rest.
+		 */
+		if ((d = memrchr(s, r->opt.delim, (size_t)(quote - s))) == NULL)
+			return -1;
+		k = (size_t)(d - s) + 1;
+		/* feed() keeps the text for the reject stream. */
+		if (r->dec.enc == PC_ENC_UTF8)
+			pc_buf_add(&r->raw, s, k);
+		else
+			pc_decode(&r->dec, s, k, &r->raw);
+		pc_buf_add(&r->fbuf, r->raw.s, r->raw.len);
+		/* The last delimiter closes the last field: no empty one. */
+		if (split(r, r->fbuf.s, r->fbuf.len - 1, 0) == -1) {
+			pc_buf_clear(&r->raw);
+			pc_buf_clear(&r->fbuf);
+			r->nf = 0;
+			return -1;
+		}
+		r->fbuf.s[r->fbuf.len - 1] = '\0';
+		r->p.pstate = FIELD_NOT_BEGUN;
+		*took = k;
+		return -1;
+	}
+	if (r->dec.enc == PC_ENC_UTF8) {
+		/* feed()'s limit: the fields with their NULs. */
+		if (n + 1 > r->opt.maxrecord || split(r, s, n, 0) == -1)
+			return -1;
+		s[n] = '\0';
+		r->fbase = s;
+		r->fend = n + 1;
+	} else {
+		/*
+		 * Decoded whole: the delimiter and the quote are ASCII, which
+		 * a single-byte table maps to themselves and to nothing else.
+		 */
+		pc_decode(&r->dec, s, n, &r->fbuf);
+		n = r->fbuf.len;
+		pc_buf_addc(&r->fbuf, '\0');
+		if (n + 1 > r->opt.maxrecord ||
+		    split(r, r->fbuf.s, n, 0) == -1) {
+			pc_buf_clear(&r->fbuf);
+			return -1;
+		}
+	}
+	r->done = 1;
+	return 0;
+}
+
 /*
  * Reads until a record is complete.  1: a record (maybe broken, see
  * r->err); 0: end of input; -1: read error.
@@ -240,32 +368,47 @@ next_record(struct pc_reader *r, char *err, size_t errsz)
 {
 	for (;;) {
 		unsigned char *s, *nl;
-		size_t n;
-		int line_ends;
+		size_t n, took;
+		int line_ends, linestart;
 
-		if (r->ipos == r->ilen || (!r->eof &&
-		    memchr(r->ibuf + r->ipos, '\n', r->ilen - r->ipos) == NULL &&
+		nl = r->ipos < r->ilen ? memchr(r->ibuf + r->ipos, '\n',
+		    r->ilen - r->ipos) : NULL;
+		if (r->ipos == r->ilen || (!r->eof && nl == NULL &&
 		    r->ilen - r->ipos < CHUNK / 2)) {
 			if (fill(r, err, errsz) == -1)
 				return -1;
+			nl = r->ipos < r->ilen ? memchr(r->ibuf + r->ipos,
+			    '\n', r->ilen - r->ipos) : NULL;
 		}
 		if (r->ipos == r->ilen && r->eof)
 			break;
-		if (r->atstart) {
+		if ((linestart = r->atstart)) {
 			r->lineno++;
 			r->atstart = 0;
 			r->skipping = 0;
-			if (r->p.pstate == 0)
+			if (r->p.pstate == ROW_NOT_BEGUN)
 				record_begin(r);
 		}
 		s = r->ibuf + r->ipos;
 		n = r->ilen - r->ipos;
-		if ((nl = memchr(s, '\n', n)) != NULL) {
+		if (nl != NULL) {
 			n = (size_t)(nl - s) + 1;
 			line_ends = 1;
 		} else
 			line_ends = 0;
+		took = 0;
+		if (line_ends && linestart && r->p.pstate == ROW_NOT_BEGUN &&
+		    pc_reader_fastpath && fast_line(r, (char *)s,
+		    n >= 2 && s[n - 2] == '\r' ? n - 2 : n - 1, &took) == 0) {
+			r->ipos += n;
+			r->atstart = 1;
+			if (r->done)
+				return 1;
+			continue;
+		}
 		r->ipos += n;
+		s += took;
+		n -= took;
 		if (line_ends) {
 			r->atstart = 1;
 			if (n >= 2 && s[n - 2] == '\r') {
@@ -299,9 +442,9 @@ next_record(struct pc_reader *r, char *err, size_t errsz)
 		r->skipping = 0;
 		return 1;
 	}
-	if (r->p.pstate == 0)
+	if (r->p.pstate == ROW_NOT_BEGUN)
 		return 0;
-	if (r->p.pstate == 2 && r->p.quoted) {
+	if (r->p.pstate == FIELD_BEGUN && r->p.quoted) {
 		if (r->err == PC_ROW_OK) {
 			r->err = PC_ROW_QUOTE;
 			snprintf(r->why, sizeof r->why,
@@ -363,7 +506,8 @@ skip_lines(struct pc_reader *r, char *err, size_t errsz)
 static void
 make_row(struct pc_reader *r)
 {
-	size_t i;
+	const char *base = r->fbase != NULL ? r->fbase : r->fbuf.s;
+	size_t i, end = r->fbase != NULL ? r->fend : r->fbuf.len;
 
 	if (r->nf > r->fieldcap) {
 		r->fieldcap = r->nf;
@@ -371,9 +515,9 @@ make_row(struct pc_reader *r)
 		    sizeof *r->fields);
 	}
 	for (i = 0; i < r->nf; i++) {
-		r->fields[i].s = r->fbuf.s + r->foff[i];
-		r->fields[i].len = (i + 1 < r->nf ? r->foff[i + 1] :
-		    r->fbuf.len) - r->foff[i] - 1;
+		r->fields[i].s = base + r->foff[i];
+		r->fields[i].len = (i + 1 < r->nf ? r->foff[i + 1] : end) -
+		    r->foff[i] - 1;
 	}
 	r->row.f = r->fields;
 	r->row.nf = r->nf;
@@ -404,6 +548,17 @@ check_utf8(struct pc_reader *r)
 
 	if (r->dec.enc != PC_ENC_UTF8)
 		return;	/* a table's images are UTF-8 by construction */
+	/*
+	 * The fields lie end to end, each with its NUL: ASCII, as the
+	 * delimiter was, so they are all valid when the whole run is.
+	 */
+	if (r->row.nf > 0) {
+		size_t all = (size_t)(r->row.f[r->row.nf - 1].s -
+		    r->row.f[0].s) + r->row.f[r->row.nf - 1].len;
+
+		if (pc_utf8_invalid(r->row.f[0].s, all) == all)
+			return;
+	}
 	for (i = 0; i < r->row.nf; i++) {
 		bad = pc_utf8_invalid(r->row.f[i].s, r->row.f[i].len);
 		if (bad == r->row.f[i].len)

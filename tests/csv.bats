@@ -743,3 +743,100 @@ pathway-new: 2 read, 1 written, 0 skipped, 1 rejected"
 	EOF
 	cmp rej.csv want.csv
 }
+
+# ---- the fast path (lines without a quote) against libcsv ----------------
+# lib/reader.c splits a line without a quote itself, and the fields before
+# the first quote of a line that has one; these hold it to what libcsv
+# gives (tests/fuzz/fuzz_reader.c compares the two on random input).
+
+@test "csv: quoting every field changes no row, no reject, no line number" {
+	{
+		printf '%s,note\n' "$HDR"
+		printf '%s,plain\n\n' "$JEANNE"
+		printf '%s,\n' "$PAUL"
+		printf '%s,a\rb\n' "$NOSEX"
+		printf '%s\n' "$NOSEX"
+		printf '%s,x,y\n' "$JEANNE"
+		printf '255081416802538,Ma\351tin,Jeanne,1955-08-02,F,C50.9,2026-10-12,n\n'
+		printf '%s,a\000b\n\n\n' "$NOSEX"
+		printf '%s,last' "$PAUL"
+	} > plain.csv
+	# Every field quoted: libcsv reads every line whole.
+	awk 'BEGIN { FS = ","; OFS = "," }
+	    NF > 0 { for (i = 1; i <= NF; i++) $i = "\"" $i "\"" } { print }' \
+	    plain.csv | head -c -1 > quoted.csv
+	cmp -s plain.csv quoted.csv && fail "awk did not quote"
+	{
+		printf '%s,note,line,reason\n' "$HDR"
+		printf '%s,"a\rb",5,sex: missing\n' "$NOSEX"
+		printf '%s,,6,"row has 7 fields, the header has 8"\n' "$NOSEX"
+		printf '%s,x,7,"row has 9 fields, the header has 8",y\n' "$JEANNE"
+		printf '255081416802538,Ma\351tin,Jeanne,1955-08-02,F,C50.9,2026-10-12,n,8,family_name: invalid UTF-8 (byte 0xE9 at byte 3 of the field)\n'
+		printf '%s,a\000b,9,sex: missing\n' "$NOSEX"
+	} > want.csv
+	for f in plain quoted; do
+		run --separate-stderr pathway-new -r rej-$f.csv $f.csv
+		assert_failure 3
+		assert_equal "$(masked)" "$OUT_HDR
+$JEANNE_OUT
+$PAUL_OUT"
+		assert_equal "$stderr" "pathway-new: 8 read, 2 written, 1 skipped, 5 rejected"
+		cmp rej-$f.csv want.csv
+	done
+}
+
+@test "csv: a stray quote after plain fields rejects the whole line, decoded" {
+	printf '%s\n255081416802538;Lef\350vre;Jean"ne;1955-08-02;F;C50.9;2026-10-12\r\n%s\r\n' \
+	    "$(tr , ';' <<<"$HDR")" "$(tr , ';' <<<"$PAUL")" > sq.csv
+	run --separate-stderr pathway-new -d ';' -e cp1252 -r rej.csv sq.csv
+	assert_failure 3
+	assert_equal "$(masked)" "$OUT_HDR
+$PAUL_OUT"
+	assert_equal "$stderr" "pathway-new: 2 read, 1 written, 0 skipped, 1 rejected"
+	cat > want.csv <<-EOF
+	$HDR,line,reason
+	"255081416802538;Lefèvre;Jean""ne;1955-08-02;F;C50.9;2026-10-12",,,,,,,2,"stray quote on line 2 (a quote inside an unquoted field, or text after a closing quote)"
+	EOF
+	cmp rej.csv want.csv
+}
+
+@test "csv: invalid UTF-8 before a quoted field is named by its column" {
+	printf '%s,note\n255081416802538,Ma\351tin,Jeanne,1955-08-02,F,C50.9,2026-10-12,"a,b"\n' \
+	    "$HDR" > bad.csv
+	run --separate-stderr pathway-new bad.csv
+	assert_failure 3
+	assert_equal "$output" "$OUT_HDR"
+	assert_equal "$stderr" "pathway-new: bad.csv:2: family_name: invalid UTF-8 (byte 0xE9 at byte 3 of the field)
+$COUNTS1"
+}
+
+@test "csv: invalid UTF-8 in the last field of a plain line is named by its column" {
+	printf '%s,note\n%s,ok\300\n' "$HDR" "$JEANNE" > bad.csv
+	run --separate-stderr pathway-new bad.csv
+	assert_failure 3
+	assert_equal "$output" "$OUT_HDR"
+	assert_equal "$stderr" "pathway-new: bad.csv:2: note: invalid UTF-8 (byte 0xC0 at byte 3 of the field)
+$COUNTS1"
+}
+
+@test "csv: a row of 70000 fields, whole in the read buffer, is rejected as a longer one is" {
+	{ printf '%s\n' "$HDR"; head -c 69999 /dev/zero | tr '\0' ,; echo
+	    printf '%s\n' "$PAUL"; } > wide.csv
+	run --separate-stderr pathway-new wide.csv
+	assert_failure 3
+	assert_equal "$(masked)" "$OUT_HDR
+$PAUL_OUT"
+	assert_equal "$stderr" "pathway-new: wide.csv:2: more than 65536 fields (not kept)
+pathway-new: 2 read, 1 written, 0 skipped, 1 rejected"
+}
+
+@test "csv: a line of 65536 fields with a quote in the last is read whole" {
+	{ printf '%s\n' "$HDR"; head -c 65535 /dev/zero | tr '\0' ,
+	    printf '"x"\n%s\n' "$PAUL"; } > wide.csv
+	run --separate-stderr pathway-new wide.csv
+	assert_failure 3
+	assert_equal "$(masked)" "$OUT_HDR
+$PAUL_OUT"
+	assert_equal "$stderr" "pathway-new: wide.csv:2: row has 65536 fields, the header has 7
+pathway-new: 2 read, 1 written, 0 skipped, 1 rejected"
+}

@@ -21,6 +21,13 @@
  * byte, a reference model (split at LF, drop a CR before the LF, drop
  * blank lines, split at the delimiter) predicts the header, every row, its
  * line and its error exactly, and any difference aborts.
+ *
+ * Then the same file is read again with the reader's fast path off
+ * (pc_reader_fastpath = 0: every line through libcsv), and the two runs
+ * must give the same bytes: the open's result or message, every row's
+ * fields, lines, record number, error and reason, the final count of
+ * lines.  This covers what the model cannot: quoted input, where lines
+ * without a quote take the fast path between lines that libcsv reads.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -333,6 +340,97 @@ model_compare_row(const struct mrow *mr, const struct pc_row *row,
 		    row->errfield, mr->errfield);
 }
 
+/* ---- the two paths side by side ---------------------------------------- */
+
+/*
+ * One row as bytes: its numbers as they are in memory (no printf: the big
+ * inputs have thousands of rows), its reason, every field with its NUL, so
+ * that the NULs are compared too.
+ */
+HARNESS static void
+transcript_row(struct pc_buf *t, const struct pc_row *row)
+{
+	size_t i, h[6] = { row->line, row->endline, row->record,
+	    (size_t)row->err, row->errfield, row->nf };
+
+	pc_buf_add(t, h, sizeof h);
+	pc_buf_adds(t, row->why);
+	pc_buf_addc(t, '\0');
+	for (i = 0; i < row->nf; i++) {
+		pc_buf_add(t, &row->f[i].len, sizeof row->f[i].len);
+		pc_buf_add(t, row->f[i].s, row->f[i].len + 1);
+	}
+}
+
+HARNESS static void
+transcript_open(struct pc_buf *t, const struct pc_reader *r,
+    const char *err)
+{
+	size_t i;
+
+	if (r == NULL) {
+		pc_buf_adds(t, "open fails: ");
+		pc_buf_adds(t, err);
+		return;
+	}
+	pc_buf_adds(t, "open:");
+	for (i = 0; i < pc_reader_ncols(r); i++) {
+		pc_buf_adds(t, pc_reader_colname(r, i));
+		pc_buf_addc(t, '\0');
+	}
+}
+
+HARNESS static void
+transcript_end(struct pc_buf *t, const struct pc_reader *r, int rc)
+{
+	char h[64];
+
+	snprintf(h, sizeof h, "end %d lines %lu\n", rc, pc_reader_lines(r));
+	pc_buf_adds(t, h);
+}
+
+/* Reads the file through libcsv alone into t. */
+HARNESS static void
+read_libcsv(const struct pc_readopt *o, struct pc_buf *t)
+{
+	struct pc_reader *r;
+	struct pc_row *row;
+	char err[512];
+	int rc;
+
+	pc_reader_fastpath = 0;
+	err[0] = '\0';
+	r = pc_reader_open(fdpath, o, err, sizeof err);
+	transcript_open(t, r, err);
+	if (r != NULL) {
+		while ((rc = pc_reader_next(r, &row, err, sizeof err)) == 1)
+			transcript_row(t, row);
+		transcript_end(t, r, rc);
+		pc_reader_close(r);
+	}
+	pc_reader_fastpath = 1;
+}
+
+/* Aborts, showing where, when the two transcripts differ. */
+HARNESS static void
+compare_paths(const struct pc_buf *fast, const struct pc_buf *slow)
+{
+	size_t i, from, n = fast->len < slow->len ? fast->len : slow->len;
+	struct pc_buf a = { 0 }, b = { 0 };
+
+	if (fast->len == slow->len && memcmp(fast->s, slow->s, n) == 0)
+		return;
+	for (i = 0; i < n && fast->s[i] == slow->s[i]; i++)
+		;
+	/* Some context before: the row's numbers are raw bytes. */
+	from = i > 60 ? i - 60 : 0;
+	pc_vis(&a, fast->s + from, fast->len - from, 160);
+	pc_vis(&b, slow->s + from, slow->len - from, 160);
+	MISMATCH("fast path and libcsv differ at byte %zu of their "
+	    "transcripts (shown from byte %zu):\n fast   %s\n libcsv %s", i,
+	    from, a.s, b.s);
+}
+
 /* ---- the target ------------------------------------------------------- */
 
 HARNESS static void
@@ -362,6 +460,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct pc_row *row;
 	static unsigned char body[(256u << 10) + 4099];
 	static struct model m;
+	static struct pc_buf tfast, tslow;
 	const unsigned char *d, *p;
 	char err[512];
 	size_t n, i, k, ncols;
@@ -411,12 +510,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trailing = n > 0 && d[n - 1] != '\n';
 
 	err[0] = '\0';
+	pc_buf_clear(&tfast);
+	pc_buf_clear(&tslow);
+	read_libcsv(&o, &tslow);
 	r = pc_reader_open(fdpath, &o, err, sizeof err);
+	transcript_open(&tfast, r, err);
 	if (use_model && (r != NULL) != m.open_ok)
 		MISMATCH("open %s, model %s (%s)", r ? "succeeds" : "fails",
 		    m.open_ok ? "succeeds" : "fails", err);
 	if (r == NULL) {
 		CHECK(err[0] != '\0');
+		compare_paths(&tfast, &tslow);
 		goto out;
 	}
 	ncols = pc_reader_ncols(r);
@@ -451,6 +555,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (k = 1; (rc = pc_reader_next(r, &row, err, sizeof err)) == 1;
 	    k++) {
 		CHECK(row != NULL);
+		transcript_row(&tfast, row);
 		CHECK(row->line <= row->endline);
 		CHECK(row->line > prev_end);	/* a record starts a line */
 		CHECK(row->endline == pc_reader_lines(r));
@@ -505,6 +610,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* A regular file does not fail to read. */
 	CHECK(rc == 0);
+	transcript_end(&tfast, r, rc);
+	compare_paths(&tfast, &tslow);
 	if (use_model && model_next(&m, &m.cur))
 		MISMATCH("%zu rows, the model has more (line %lu)", k - 1,
 		    m.cur.line);
