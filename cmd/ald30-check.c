@@ -67,6 +67,9 @@ struct run {
 	struct pc_annotate	 an;
 	struct pc_buf		 icd, gp;
 	struct verdict		*v;
+	/* The columns of the table being read (all inputs share them). */
+	const struct pc_latest	*cl;
+	long			 c_id, c_icd, c_birth, c_gp;
 };
 
 
@@ -596,15 +599,20 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 {
 	struct run *r = arg;
 	struct verdict *v = r->v;
-	long c_gp = pc_latest_col(l, "gp_rpps"), birth = 0;
+	long birth = 0;
 
+	if (l != r->cl) {
+		r->cl = l;
+		r->c_id = pc_latest_col(l, "pathway_id");
+		r->c_icd = pc_latest_col(l, "icd10");
+		r->c_birth = pc_latest_col(l, "birth_date");
+		r->c_gp = pc_latest_col(l, "gp_rpps");
+	}
 	memset(v, 0, sizeof *v);
-	if (check_row(where, &f[pc_latest_col(l, "pathway_id")],
-	    &f[pc_latest_col(l, "icd10")], &f[pc_latest_col(l, "birth_date")],
-	    c_gp >= 0 ? &f[c_gp] : NULL, &r->icd, &r->gp, &birth) == -1)
+	if (check_row(where, &f[r->c_id], &f[r->c_icd], &f[r->c_birth],
+	    r->c_gp >= 0 ? &f[r->c_gp] : NULL, &r->icd, &r->gp, &birth) == -1)
 		return PC_ANNOTATE_BAD | (r->problems ? PC_ANNOTATE_SKIP : 0);
-	judge(r, f[pc_latest_col(l, "pathway_id")].s, r->icd.s, birth, r->gp.s,
-	    v);
+	judge(r, f[r->c_id].s, r->icd.s, birth, r->gp.s, v);
 	if (is_problem(v->status))
 		r->found = 1;
 	else if (r->problems)

@@ -100,6 +100,9 @@ struct run {
 	int			 overdue;
 	struct pc_annotate	 an;
 	struct result		*res;
+	/* The columns of the table being read (all inputs share them). */
+	const struct pc_latest	*cl;
+	long			 c_id, c_birth, c_diag, c_icd;
 };
 
 static void
@@ -873,10 +876,15 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 	struct result *res = r->res;
 	int rc = 0;
 
-	if (judge_row(r, where, f[pc_latest_col(l, "pathway_id")].s,
-	    &f[pc_latest_col(l, "birth_date")],
-	    &f[pc_latest_col(l, "diagnosis_date")],
-	    &f[pc_latest_col(l, "icd10")], res) == -1)
+	if (l != r->cl) {
+		r->cl = l;
+		r->c_id = pc_latest_col(l, "pathway_id");
+		r->c_birth = pc_latest_col(l, "birth_date");
+		r->c_diag = pc_latest_col(l, "diagnosis_date");
+		r->c_icd = pc_latest_col(l, "icd10");
+	}
+	if (judge_row(r, where, f[r->c_id].s, &f[r->c_birth], &f[r->c_diag],
+	    &f[r->c_icd], res) == -1)
 		rc = PC_ANNOTATE_BAD;
 	if (r->problems && !is_due(res->status) && !is_due(res->echostatus))
 		return rc | PC_ANNOTATE_SKIP;

@@ -92,6 +92,29 @@ refuse(struct pc_annotate *a, struct pc_latest *l, int st)
 	return -1;
 }
 
+/*
+ * "file:line" into where, as snprintf would write it, the "file:" part
+ * (plen bytes) there already: every row needs its place written, only a
+ * bad one prints it, and snprintf for each of millions of rows shows.
+ */
+static void
+place(char *where, size_t sz, size_t plen, unsigned long line)
+{
+	char d[24], *p = d + sizeof d;
+	size_t n;
+
+	do
+		*--p = (char)('0' + line % 10);
+	while ((line /= 10) != 0);
+	n = (size_t)(d + sizeof d - p);
+	if (plen >= sz - 1)
+		return;
+	if (n > sz - 1 - plen)
+		n = sz - 1 - plen;
+	memcpy(where + plen, p, n);
+	where[plen + n] = '\0';
+}
+
 int
 pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
     void *arg)
@@ -101,7 +124,7 @@ pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
 	char err[ERRSZ], where[ERRSZ];
 	const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" :
 	    path;
-	size_t i, k, n;
+	size_t i, k, n, plen;
 	int fd, rc;
 
 	if (a->failed)
@@ -135,13 +158,15 @@ pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
 		return refuse(a, l, PC_EXIT_REJECT);
 	}
 	n = pc_latest_nrows(l);
+	snprintf(where, sizeof where, "%s:", name);
+	plen = strlen(where);
 	for (i = 0; i < n; i++) {
 		const struct pc_field *f;
 		unsigned long line;
 
 		f = pc_latest_row(l, i, &line);
 		a->nread++;
-		snprintf(where, sizeof where, "%s:%lu", name, line);
+		place(where, sizeof where, plen, line);
 		for (k = 0; k < a->nadd; k++)
 			a->addv[k] = "";
 		rc = fn(arg, l, f, where, a->addv);

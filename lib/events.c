@@ -1,13 +1,20 @@
 /*
  * events.c - the event table held in memory, indexed by pathway, for the
- * tools that join it to pathway rows (ald30-check, followup-due): memory
- * grows with the events only, and a pathway's events come sorted by date.
+ * tools that join it to pathway rows (ald30-check, followup-due,
+ * pps-render): memory grows with the events only, and a pathway's events
+ * come sorted by date.
  *
- * Millions of events: their strings go to an arena (a few large blocks,
- * freed at once), each pathway id is kept once, and the sort compares
- * numbers (the pathway's index, the date, the order in the file), never
- * strings.
+ * Millions of events, so each is held in 40 bytes: dates as days, the
+ * kind and the source as indices into sets of distinct strings (a table
+ * has a dozen kinds and a few sources), the detail in an arena of large
+ * blocks freed at once.  Each pathway id is kept once.  The events are
+ * grouped by pathway by a counting sort on the pathway's index, in place,
+ * which keeps the file's order within a pathway; a table is written in
+ * date order, so a pathway's events are only sorted when they are not.
+ * pc_events_of() spells a pathway's events out as struct pc_event into
+ * one buffer, reused by the next call.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,44 +28,70 @@ struct block {
 	char		 data[];
 };
 
-struct pathway {
-	const char	*id;
-	uint64_t	 h;
-	size_t		 first, n;	/* into the sorted array */
+/*
+ * A set of distinct strings, each numbered in order of first sight.  A
+ * slot holds the string, its length just before it in the arena: with a
+ * million pathways, a look-up is a cache miss at each step it takes.
+ */
+struct strset {
+	struct slot {
+		uint32_t	 h;
+		uint32_t	 i;	/* index + 1; 0: free */
+		const char	*s;
+	}		*slot;
+	size_t		 nslot;		/* a power of two */
+	const char	**s;
+	size_t		 n, cap;
+};
+
+struct cev {
+	const char	*detail;
+	unsigned long	 line;
+	int32_t		 date, until;	/* days; PC_NODATE: no until */
+	uint32_t	 seq;		/* order in the file */
+	uint32_t	 kind, source;	/* into e->kinds, e->sources */
 };
 
 struct pc_events {
-	struct pc_event	*ev;
+	struct cev	*ev;		/* by pathway once loaded */
 	size_t		 n, cap;
-	struct pathway	*pw;		/* in order of first appearance */
-	size_t		 npw, pwcap;
-	size_t		*slot;		/* index into pw, + 1; 0: free */
-	size_t		 nslot;		/* a power of two */
+	struct strset	 ids;		/* the pathways */
+	uint32_t	*first, *count;	/* of each pathway, into ev */
+	size_t		 countcap;
+	struct strset	 kinds, sources;
+	struct strset	 raw;		/* kinds as written, */
+	uint32_t	*rawkind;	/* and their canonical form's index */
+	struct pc_event	*out;		/* pc_events_of()'s answer */
 	struct block	*blocks;
 };
 
-static uint64_t
+/* Eight bytes at a time: a pathway id is hashed for each of its events. */
+static uint32_t
 hash(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
 
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h ^ (h >> 29);
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 29;
+	h *= 0xff51afd7ed558ccdULL;
+	return (uint32_t)(h >> 32);
 }
 
-static const char *
-keep(struct pc_events *e, const char *s, size_t n)
+static char *
+alloc(struct pc_events *e, size_t n)
 {
 	struct block *b = e->blocks;
 	char *p;
 
-	if (n == 0)
-		return "";
-	if (b == NULL || b->cap - b->used < n + 1) {
-		size_t cap = n + 1 > BLOCK ? n + 1 : BLOCK;
+	if (b == NULL || b->cap - b->used < n) {
+		size_t cap = n > BLOCK ? n : BLOCK;
 
 		b = pc_xmalloc(sizeof *b + cap);
 		b->used = 0;
@@ -67,81 +100,218 @@ keep(struct pc_events *e, const char *s, size_t n)
 		e->blocks = b;
 	}
 	p = b->data + b->used;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	b->used += n + 1;
+	b->used += n;
 	return p;
 }
 
-/* The slot of id: its own, or the free one where it would go. */
-static size_t
-find(const struct pc_events *e, uint64_t h, const char *id)
+static const char *
+keep(struct pc_events *e, const char *s, size_t n)
 {
-	size_t i = (size_t)h & (e->nslot - 1);
+	char *p;
 
-	while (e->slot[i] != 0 && (e->pw[e->slot[i] - 1].h != h ||
-	    strcmp(e->pw[e->slot[i] - 1].id, id) != 0))
-		i = (i + 1) & (e->nslot - 1);
-	return i;
+	if (n == 0)
+		return "";
+	p = alloc(e, n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+/* A string of a set: its length (< 8 MiB, a field), then its bytes. */
+static const char *
+keep_len(struct pc_events *e, const char *s, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+	char *p = alloc(e, sizeof len + n + 1);
+
+	memcpy(p, &len, sizeof len);
+	memcpy(p + sizeof len, s, n);
+	p[sizeof len + n] = '\0';
+	return p + sizeof len;
+}
+
+static size_t
+len_of(const char *s)
+{
+	uint32_t len;
+
+	memcpy(&len, s - sizeof len, sizeof len);
+	return len;
+}
+
+/* The slot of s: its own, or the free one where it would go. */
+static size_t
+find(const struct strset *set, uint32_t h, const char *s, size_t n)
+{
+	size_t i = h & (set->nslot - 1);
+	const struct slot *sl;
+
+	for (;; i = (i + 1) & (set->nslot - 1)) {
+		sl = &set->slot[i];
+		if (sl->i == 0 || (sl->h == h && len_of(sl->s) == n &&
+		    memcmp(sl->s, s, n) == 0))
+			return i;
+	}
 }
 
 static void
-grow(struct pc_events *e)
+grow(struct strset *set)
 {
-	size_t i, j;
+	size_t i, j, old = set->nslot;
+	struct slot *sl = set->slot;
 
-	free(e->slot);
-	e->nslot = e->nslot ? e->nslot * 2 : 1024;
-	e->slot = pc_xcalloc(e->nslot, sizeof *e->slot);
-	for (i = 0; i < e->npw; i++) {
-		for (j = (size_t)e->pw[i].h & (e->nslot - 1); e->slot[j] != 0;
-		    j = (j + 1) & (e->nslot - 1))
+	set->nslot = old ? old * 2 : 1024;
+	set->slot = pc_xcalloc(set->nslot, sizeof *set->slot);
+	for (i = 0; i < old; i++) {
+		if (sl[i].i == 0)
+			continue;
+		for (j = sl[i].h & (set->nslot - 1); set->slot[j].i != 0;
+		    j = (j + 1) & (set->nslot - 1))
 			;
-		e->slot[j] = i + 1;
+		set->slot[j] = sl[i];
 	}
+	free(sl);
 }
 
-/* The index of a pathway id, added on first sight. */
-static size_t
-pathway(struct pc_events *e, const char *id, size_t n)
+/* The index of s in set, or -1. */
+static long
+index_of(const struct strset *set, const char *s, size_t n)
 {
-	uint64_t h = hash(id, n);
 	size_t i;
 
-	if ((e->npw + 1) * 2 > e->nslot)
-		grow(e);
-	i = find(e, h, id);
-	if (e->slot[i] != 0)
-		return e->slot[i] - 1;
-	if (e->npw == e->pwcap) {
-		e->pwcap = e->pwcap ? e->pwcap * 2 : 1024;
-		e->pw = pc_xreallocarray(e->pw, e->pwcap, sizeof *e->pw);
+	if (set->n == 0)
+		return -1;
+	i = find(set, hash(s, n), s, n);
+	return set->slot[i].i != 0 ? (long)set->slot[i].i - 1 : -1;
+}
+
+/*
+ * The index of s in set, added (its bytes kept in the arena) if it was
+ * not there, which *added says when added is not NULL.
+ */
+static uint32_t
+intern(struct pc_events *e, struct strset *set, const char *s, size_t n,
+    int *added)
+{
+	uint32_t h = hash(s, n);
+	size_t i;
+
+	if (added != NULL)
+		*added = 0;
+	if (set->nslot == 0)
+		grow(set);
+	i = find(set, h, s, n);
+	if (set->slot[i].i != 0)
+		return set->slot[i].i - 1;
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 1024;
+		set->s = pc_xreallocarray(set->s, set->cap, sizeof *set->s);
 	}
-	e->pw[e->npw].id = keep(e, id, n);
-	e->pw[e->npw].h = h;
-	e->pw[e->npw].first = e->pw[e->npw].n = 0;
-	e->slot[i] = ++e->npw;
-	return e->npw - 1;
+	set->s[set->n] = set->slot[i].s = keep_len(e, s, n);
+	set->slot[i].h = h;
+	set->slot[i].i = (uint32_t)++set->n;	/* n <= events < 2^32 */
+	if (set->n * 2 > set->nslot)
+		grow(set);
+	if (added != NULL)
+		*added = 1;
+	return (uint32_t)set->n - 1;
+}
+
+static void
+strset_free(struct strset *set)
+{
+	free(set->slot);
+	free(set->s);
+}
+
+/*
+ * The last date parsed, and its days: a table is written in date order,
+ * so an event's date is most often the one before it.
+ */
+struct lastday {
+	char	 s[16];
+	size_t	 n;
+	long	 d;
+};
+
+static int
+parse_day(struct lastday *last, const char *s, long *d)
+{
+	char why[128];
+	size_t n = strlen(s);
+
+	if (n == last->n && memcmp(s, last->s, n) == 0) {
+		*d = last->d;
+		return 0;
+	}
+	if (pc_date_parse(s, n, NULL, d, why, sizeof why) == -1)
+		return -1;
+	if (n < sizeof last->s) {
+		memcpy(last->s, s, n);
+		last->n = n;
+		last->d = *d;
+	}
+	return 0;
 }
 
 static int
-bypathway(const void *a, const void *b)
+bydate(const void *a, const void *b)
 {
-	const struct pc_event *x = a, *y = b;
+	const struct cev *x = a, *y = b;
 
-	if (x->pathway != y->pathway)
-		return x->pathway < y->pathway ? -1 : 1;
 	if (x->date != y->date)
 		return x->date < y->date ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int
-parse_day(const char *s, long *d)
+/*
+ * Groups the events by pathway: where[i] is the pathway of event i, then
+ * its place.  Each swap puts one event where it belongs, so no second
+ * array of events is needed.
+ */
+static void
+group(struct pc_events *e, uint32_t *where)
 {
-	char why[128];
+	size_t i, p, npw = e->ids.n;
+	uint32_t *next, d, t;
+	struct cev c;
 
-	return pc_date_parse(s, strlen(s), NULL, d, why, sizeof why);
+	e->first = pc_xcalloc(npw ? npw : 1, sizeof *e->first);
+	next = pc_xcalloc(npw ? npw : 1, sizeof *next);
+	for (p = 1; p < npw; p++)
+		e->first[p] = next[p] = e->first[p - 1] + e->count[p - 1];
+	for (i = 0; i < e->n; i++)
+		where[i] = next[where[i]]++;
+	free(next);
+	for (i = 0; i < e->n; i++)
+		while ((d = where[i]) != i) {
+			c = e->ev[d];
+			e->ev[d] = e->ev[i];
+			e->ev[i] = c;
+			t = where[d];
+			where[d] = d;
+			where[i] = t;
+		}
+}
+
+/* Dates in order within each pathway; file order among equal dates. */
+static size_t
+sort_dates(struct pc_events *e)
+{
+	size_t p, k, max = 0;
+
+	for (p = 0; p < e->ids.n; p++) {
+		struct cev *ev = &e->ev[e->first[p]];
+		size_t n = e->count[p];
+
+		if (n > max)
+			max = n;
+		for (k = 1; k < n && ev[k - 1].date <= ev[k].date; k++)
+			;
+		if (k < n)
+			qsort(ev, n, sizeof *ev, bydate);
+	}
+	return max;
 }
 
 struct pc_events *
@@ -155,8 +325,11 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 	struct pc_row *row;
 	struct pc_events *e;
 	struct pc_buf canon = { 0 };
+	uint32_t *where = NULL;
+	struct lastday lastdate = { .n = SIZE_MAX },
+	    lastuntil = { .n = SIZE_MAX };
 	long col[6];
-	size_t i, k;
+	size_t i, max;
 	int rc;
 
 	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL)
@@ -172,10 +345,12 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 	}
 	e = pc_xcalloc(1, sizeof *e);
 	while ((rc = pc_reader_next(rd, &row, err, errsz)) == 1) {
-		struct pc_event *ev;
+		struct cev *ev;
 		const char *why = NULL;
 		char whybuf[256];
 		const struct pc_field *f = row->f;
+		long date, until = PC_NODATE, k, p;
+		int added;
 
 		if (row->err != PC_ROW_OK) {
 			snprintf(err, errsz, "%s:%lu: %s", path, row->line,
@@ -183,76 +358,123 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 			rc = -1;
 			break;
 		}
-		if (e->n == e->cap) {
-			e->cap = e->cap ? e->cap * 2 : 1024;
-			e->ev = pc_xreallocarray(e->ev, e->cap, sizeof *e->ev);
-		}
-		ev = &e->ev[e->n];
-		memset(ev, 0, sizeof *ev);
-		ev->until = PC_NODATE;
-		if (parse_day(f[col[1]].s, &ev->date) == -1)
+		if (parse_day(&lastdate, f[col[1]].s, &date) == -1)
 			why = "date: not a date (YYYY-MM-DD)";
 		else if (col[3] >= 0 && f[col[3]].len > 0 &&
-		    parse_day(f[col[3]].s, &ev->until) == -1)
+		    parse_day(&lastuntil, f[col[3]].s, &until) == -1)
 			why = "until: not a date (YYYY-MM-DD)";
-		else if (vocab != NULL && pc_vocab_check(vocab, "event_kind",
-		    0, f[col[2]].s, f[col[2]].len, &canon, whybuf,
-		    sizeof whybuf) != PC_CHECK_OK) {
-			snprintf(err, errsz, "%s:%lu: kind: %s", path,
-			    row->line, whybuf);
-			rc = -1;
-			break;
-		}
 		if (why != NULL) {
 			snprintf(err, errsz, "%s:%lu: %s", path, row->line, why);
 			rc = -1;
 			break;
 		}
-		ev->pathway = pathway(e, f[col[0]].s, f[col[0]].len);
-		ev->pathway_id = e->pw[ev->pathway].id;
-		ev->kind = vocab != NULL ? keep(e, canon.s, canon.len) :
-		    keep(e, f[col[2]].s, f[col[2]].len);
+		/* A kind as written is checked once, then known. */
+		k = index_of(&e->raw, f[col[2]].s, f[col[2]].len);
+		if (k == -1 && vocab != NULL && pc_vocab_check(vocab,
+		    "event_kind", 0, f[col[2]].s, f[col[2]].len, &canon,
+		    whybuf, sizeof whybuf) != PC_CHECK_OK) {
+			snprintf(err, errsz, "%s:%lu: kind: %s", path,
+			    row->line, whybuf);
+			rc = -1;
+			break;
+		}
+		if (k == -1) {
+			k = intern(e, &e->raw, f[col[2]].s, f[col[2]].len,
+			    NULL);
+			e->rawkind = pc_xreallocarray(e->rawkind, e->raw.cap,
+			    sizeof *e->rawkind);
+			e->rawkind[k] = vocab != NULL ? intern(e, &e->kinds,
+			    canon.s, canon.len, NULL) : intern(e, &e->kinds,
+			    f[col[2]].s, f[col[2]].len, NULL);
+		}
+		if (e->n == UINT32_MAX) {
+			snprintf(err, errsz, "%s:%lu: more than %lu events",
+			    path, row->line, (unsigned long)UINT32_MAX);
+			rc = -1;
+			break;
+		}
+		if (e->n == e->cap) {
+			e->cap = e->cap ? e->cap * 2 : 1024;
+			e->ev = pc_xreallocarray(e->ev, e->cap, sizeof *e->ev);
+			where = pc_xreallocarray(where, e->cap, sizeof *where);
+		}
+		p = intern(e, &e->ids, f[col[0]].s, f[col[0]].len, &added);
+		if (added && e->countcap < e->ids.cap) {
+			e->countcap = e->ids.cap;
+			e->count = pc_xreallocarray(e->count, e->countcap,
+			    sizeof *e->count);
+		}
+		if (added)
+			e->count[p] = 0;
+		e->count[p]++;
+		where[e->n] = (uint32_t)p;
+		ev = &e->ev[e->n];
+		/* Days of years 1 to 9999 (pc_date_parse) fit 32 bits. */
+		ev->date = (int32_t)date;
+		ev->until = (int32_t)until;
+		ev->kind = e->rawkind[k];
 		ev->detail = col[4] >= 0 ? keep(e, f[col[4]].s, f[col[4]].len) :
 		    "";
-		ev->source = col[5] >= 0 ? keep(e, f[col[5]].s, f[col[5]].len) :
-		    "";
+		/* Most often the source of the event before. */
+		if (col[5] >= 0 && (e->n == 0 || f[col[5]].len !=
+		    len_of(e->sources.s[e->ev[e->n - 1].source]) ||
+		    memcmp(f[col[5]].s, e->sources.s[e->ev[e->n - 1].source],
+		    f[col[5]].len) != 0))
+			ev->source = intern(e, &e->sources, f[col[5]].s,
+			    f[col[5]].len, NULL);
+		else if (col[5] >= 0)
+			ev->source = e->ev[e->n - 1].source;
+		else
+			ev->source = intern(e, &e->sources, "", 0, NULL);
 		ev->line = row->line;
-		ev->seq = e->n;
-		e->n++;
+		ev->seq = (uint32_t)e->n++;
 	}
 	pc_buf_free(&canon);
 	pc_reader_close(rd);
 	if (rc == -1) {
+		free(where);
 		pc_events_free(e);
 		return NULL;
 	}
-	if (e->n > 1)	/* no event: e->ev is NULL, which qsort may not take */
-		qsort(e->ev, e->n, sizeof *e->ev, bypathway);
-	for (i = 0; i < e->n; i = k) {
-		for (k = i + 1; k < e->n && e->ev[k].pathway == e->ev[i].pathway;
-		    k++)
-			;
-		e->pw[e->ev[i].pathway].first = i;
-		e->pw[e->ev[i].pathway].n = k - i;
-	}
+	group(e, where);
+	free(where);
+	max = sort_dates(e);
+	e->out = pc_xcalloc(max ? max : 1, sizeof *e->out);
 	return e;
 }
 
+/*
+ * The struct pc_event of each event, in e->out: the pointer is const for
+ * the callers, the buffer it points to is not.
+ */
 const struct pc_event *
 pc_events_of(const struct pc_events *e, const char *pathway_id, size_t *n)
 {
-	const struct pathway *p;
+	struct pc_event *out;
+	const struct cev *c;
+	long p;
 	size_t i;
 
 	*n = 0;
-	if (e == NULL || e->npw == 0)
+	if (e == NULL)
 		return NULL;
-	i = find(e, hash(pathway_id, strlen(pathway_id)), pathway_id);
-	if (e->slot[i] == 0)
+	if ((p = index_of(&e->ids, pathway_id, strlen(pathway_id))) == -1)
 		return NULL;
-	p = &e->pw[e->slot[i] - 1];
-	*n = p->n;
-	return &e->ev[p->first];
+	out = e->out;
+	c = &e->ev[e->first[p]];
+	for (i = 0; i < e->count[p]; i++) {
+		out[i].pathway_id = e->ids.s[p];
+		out[i].date = c[i].date;
+		out[i].kind = e->kinds.s[c[i].kind];
+		out[i].until = c[i].until;
+		out[i].detail = c[i].detail;
+		out[i].source = e->sources.s[c[i].source];
+		out[i].line = c[i].line;
+		out[i].seq = c[i].seq;
+		out[i].pathway = (size_t)p;
+	}
+	*n = e->count[p];
+	return out;
 }
 
 /*
@@ -284,7 +506,13 @@ pc_events_free(struct pc_events *e)
 		free(b);
 	}
 	free(e->ev);
-	free(e->pw);
-	free(e->slot);
+	strset_free(&e->ids);
+	strset_free(&e->kinds);
+	strset_free(&e->sources);
+	strset_free(&e->raw);
+	free(e->rawkind);
+	free(e->first);
+	free(e->count);
+	free(e->out);
 	free(e);
 }

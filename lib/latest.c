@@ -4,18 +4,33 @@
  * The tables are append-only and a correction is a new row: a tool that
  * reports on pathways must see each pathway once, as its latest row says.
  * Rows keep the place of the key's first appearance, so that the report
- * follows the input's order.  Memory grows with the table: a row is one
- * allocation, its fields' lengths then their bytes, and a key points into
- * its row.
+ * follows the input's order.  Memory grows with the table: a row is its
+ * fields' lengths then their bytes, packed into blocks of a megabyte
+ * freed at once (a malloc per row costs more than the rest of the load),
+ * and a later row takes its key's place when it fits there; one that
+ * does not leaves the earlier row's bytes unused until the table is freed.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "parcours.h"
 
+#define BLOCK	(1u << 20)
+
+struct block {
+	struct block	*next;
+	size_t		 used, cap;
+	char		 data[];
+};
+
 struct lrow {
 	char		*buf;		/* uint32_t len[ncols], then the fields */
 	unsigned long	 line;
+};
+
+struct slot {
+	uint32_t	 h;		/* of the key */
+	uint32_t	 i;		/* into rows, + 1; 0: free */
 };
 
 struct pc_latest {
@@ -23,13 +38,13 @@ struct pc_latest {
 	size_t		 ncols;
 	struct lrow	*rows;
 	size_t		 n, cap;
-	const char	**keys;		/* into the rows */
-	size_t		*slot;		/* open addressing over keys */
+	struct slot	*slot;		/* open addressing over keys */
 	size_t		 nslot;
 	struct pc_field	*tmp;
+	struct block	*blocks;
 };
 
-static size_t
+static uint32_t
 hash(const char *s)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -38,48 +53,97 @@ hash(const char *s)
 		h ^= (unsigned char)*s++;
 		h *= 1099511628211ULL;
 	}
-	return (size_t)(h ^ (h >> 29));
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Where the key column kc is in a packed row. */
+static const char *
+key_of(const struct pc_latest *l, const char *buf, long kc)
+{
+	const uint32_t *len = (const uint32_t *)(const void *)buf;
+	const char *p = buf + l->ncols * sizeof(uint32_t);
+	long i;
+
+	for (i = 0; i < kc; i++)
+		p += len[i] + 1;
+	return p;
 }
 
 static void
 rehash(struct pc_latest *l)
 {
-	size_t i, h;
+	struct slot *old = l->slot;
+	size_t i, j, nold = l->nslot;
 
 	l->nslot = l->nslot ? l->nslot * 2 : 1024;
-	free(l->slot);
 	l->slot = pc_xcalloc(l->nslot, sizeof *l->slot);
-	for (i = 0; i < l->n; i++) {
-		h = hash(l->keys[i]) & (l->nslot - 1);
-		while (l->slot[h] != 0)
-			h = (h + 1) & (l->nslot - 1);
-		l->slot[h] = i + 1;
+	for (i = 0; i < nold; i++) {
+		if (old[i].i == 0)
+			continue;
+		for (j = old[i].h & (l->nslot - 1); l->slot[j].i != 0;
+		    j = (j + 1) & (l->nslot - 1))
+			;
+		l->slot[j] = old[i];
 	}
+	free(old);
 }
 
-/* A row in one allocation; *key is where field kc landed. */
 static char *
-pack(const struct pc_row *row, long kc, const char **key)
+alloc(struct pc_latest *l, size_t n)
+{
+	struct block *b = l->blocks;
+	char *p;
+
+	n = (n + 7) & ~(size_t)7;	/* the lengths are uint32_t */
+	if (b == NULL || b->cap - b->used < n) {
+		size_t cap = n > BLOCK ? n : BLOCK;
+
+		b = pc_xmalloc(sizeof *b + cap);
+		b->used = 0;
+		b->cap = cap;
+		b->next = l->blocks;
+		l->blocks = b;
+	}
+	p = b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+/* The bytes a packed row takes. */
+static size_t
+packed_size(const struct pc_row *row)
 {
 	size_t i, total = row->nf * sizeof(uint32_t);
-	uint32_t *len;
-	char *b, *p;
 
-	*key = "";
 	for (i = 0; i < row->nf; i++)
 		total += row->f[i].len + 1;
-	b = pc_xmalloc(total);
-	len = (uint32_t *)(void *)b;
-	p = b + row->nf * sizeof(uint32_t);
+	return total;
+}
+
+static size_t
+row_size(const struct pc_latest *l, const char *buf)
+{
+	const uint32_t *len = (const uint32_t *)(const void *)buf;
+	size_t i, total = l->ncols * sizeof(uint32_t);
+
+	for (i = 0; i < l->ncols; i++)
+		total += len[i] + 1;
+	return total;
+}
+
+static void
+pack(char *b, const struct pc_row *row)
+{
+	uint32_t *len = (uint32_t *)(void *)b;
+	char *p = b + row->nf * sizeof(uint32_t);
+	size_t i;
+
 	for (i = 0; i < row->nf; i++) {
 		len[i] = (uint32_t)row->f[i].len;	/* < 8 MiB a record */
 		memcpy(p, row->f[i].s, row->f[i].len);
 		p[row->f[i].len] = '\0';
-		if ((long)i == kc)
-			*key = p;
 		p += row->f[i].len + 1;
 	}
-	return b;
 }
 
 struct pc_latest *
@@ -90,7 +154,8 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 	struct pc_row *row;
 	struct pc_latest *l;
 	long kc;
-	size_t i, h;
+	size_t i, h, need;
+	uint32_t hk;
 	int rc;
 
 	if ((rd = pc_reader_open(path, ro, err, errsz)) == NULL)
@@ -109,8 +174,8 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 	l->tmp = pc_xcalloc(l->ncols ? l->ncols : 1, sizeof *l->tmp);
 	rehash(l);
 	while ((rc = pc_reader_next(rd, &row, err, errsz)) == 1) {
-		struct lrow nr;
 		const char *k;
+		struct slot *sl;
 
 		if (row->err != PC_ROW_OK) {
 			snprintf(err, errsz, "%s:%lu: %s", pc_reader_name(rd),
@@ -124,30 +189,43 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 			rc = -1;
 			break;
 		}
-		nr.line = row->line;
-		nr.buf = pack(row, kc, &k);
-		h = hash(k) & (l->nslot - 1);
-		while (l->slot[h] != 0 && strcmp(l->keys[l->slot[h] - 1], k))
+		/* The key as a string: cut at a NUL, as strcmp sees it. */
+		k = row->f[kc].s;
+		hk = hash(k);
+		h = hk & (l->nslot - 1);
+		while (l->slot[h].i != 0 && (l->slot[h].h != hk ||
+		    strcmp(key_of(l, l->rows[l->slot[h].i - 1].buf, kc),
+		    k) != 0))
 			h = (h + 1) & (l->nslot - 1);
-		if (l->slot[h] != 0) {
+		sl = &l->slot[h];
+		need = packed_size(row);
+		if (sl->i != 0) {
 			/* A later row for a known key: it replaces the row. */
-			size_t j = l->slot[h] - 1;
+			struct lrow *r = &l->rows[sl->i - 1];
 
-			free(l->rows[j].buf);
-			l->rows[j] = nr;
-			l->keys[j] = k;
+			if (need > row_size(l, r->buf))
+				r->buf = alloc(l, need);
+			pack(r->buf, row);
+			r->line = row->line;
 			continue;
+		}
+		if (l->n == UINT32_MAX) {
+			snprintf(err, errsz, "%s:%lu: more than %lu keys",
+			    pc_reader_name(rd), row->line,
+			    (unsigned long)UINT32_MAX);
+			rc = -1;
+			break;
 		}
 		if (l->n == l->cap) {
 			l->cap = l->cap ? l->cap * 2 : 1024;
 			l->rows = pc_xreallocarray(l->rows, l->cap,
 			    sizeof *l->rows);
-			l->keys = pc_xreallocarray(l->keys, l->cap,
-			    sizeof *l->keys);
 		}
-		l->rows[l->n] = nr;
-		l->keys[l->n] = k;
-		l->slot[h] = ++l->n;
+		l->rows[l->n].buf = alloc(l, need);
+		l->rows[l->n].line = row->line;
+		pack(l->rows[l->n].buf, row);
+		sl->h = hk;
+		sl->i = (uint32_t)++l->n;
 		if (l->n * 4 > l->nslot * 3)
 			rehash(l);
 	}
@@ -209,17 +287,19 @@ pc_latest_row(struct pc_latest *l, size_t i, unsigned long *line)
 void
 pc_latest_free(struct pc_latest *l)
 {
+	struct block *b, *next;
 	size_t i;
 
 	if (l == NULL)
 		return;
-	for (i = 0; i < l->n; i++)
-		free(l->rows[i].buf);
+	for (b = l->blocks; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
 	for (i = 0; i < l->ncols; i++)
 		free(l->cols[i]);
 	free(l->cols);
 	free(l->rows);
-	free(l->keys);
 	free(l->slot);
 	free(l->tmp);
 	free(l);

@@ -628,7 +628,10 @@ int	 pc_event_ends(const char *kind);
  */
 struct pc_events *pc_events_load(const char *path, const struct pc_vocab *,
 	    char *err, size_t errsz);
-/* The events of a pathway sorted by date, then file order; NULL if none. */
+/*
+ * The events of a pathway sorted by date, then file order; NULL if none.
+ * The array is the table's and is reused by the next call.
+ */
 const struct pc_event *pc_events_of(const struct pc_events *,
 	    const char *pathway_id, size_t *n);
 size_t	 pc_events_count(const struct pc_events *);

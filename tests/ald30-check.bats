@@ -345,6 +345,26 @@ $(pid 1),1960-01-01,C50.9,$GP,ok,exemption granted 2022-03-01 runs to 2027-03-01
 	assert_output "$(printf 'pathway_id\tbirth_date\ticd10\tgp_rpps\tald30_status\tald30_reason\tald30_until')"
 }
 
+@test "events out of date order, pathways interleaved: by date, then file order" {
+	pw 1 1960-01-01 C50.9 $GP
+	pw 2 1960-01-01 C50.9 $GP
+	pw 3 1960-01-01 C50.9 $GP
+	ev 1 2021-01-05 ald-granted
+	ev 2 2024-01-10 ald-refused
+	ev 3 2024-01-10 ald-granted
+	ev 2 2024-01-10 ald-granted
+	ev 1 2016-01-10 ald-granted
+	ev 3 2024-01-10 ald-refused
+	ev 2 2020-01-01 ald-request $GP
+	ev 3 2020-01-01 ald-request $GP
+	chk -n 2026-01-04
+	assert_failure 1
+	[ "${#lines[@]}" -eq 4 ]
+	is 1 expiring "exemption granted 2021-01-05 ends 2026-01-05, in 1 day" 2026-01-05
+	is 2 ok "exemption granted 2024-01-10 runs to 2029-01-10" 2029-01-10
+	is 3 no-request "ALD refused on 2024-01-10, no request since"
+}
+
 @test "a corrected pathway is reported once, in its first place, as its latest row says" {
 	pw 1 1960-01-01 D46.9 $GP
 	pw 2 1960-01-01 C50.9 $GP
