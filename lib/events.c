@@ -20,13 +20,6 @@
 
 #include "parcours.h"
 
-#define BLOCK	(1u << 20)
-
-struct block {
-	struct block	*next;
-	size_t		 used, cap;
-	char		 data[];
-};
 
 /*
  * A set of distinct strings, each numbered in order of first sight.  A
@@ -62,7 +55,7 @@ struct pc_events {
 	struct strset	 raw;		/* kinds as written, */
 	uint32_t	*rawkind;	/* and their canonical form's index */
 	struct pc_event	*out;		/* pc_events_of()'s answer */
-	struct block	*blocks;
+	struct pc_arena	 arena;
 };
 
 /* Eight bytes at a time: a pathway id is hashed for each of its events. */
@@ -84,26 +77,6 @@ hash(const char *s, size_t n)
 	return (uint32_t)(h >> 32);
 }
 
-static char *
-alloc(struct pc_events *e, size_t n)
-{
-	struct block *b = e->blocks;
-	char *p;
-
-	if (b == NULL || b->cap - b->used < n) {
-		size_t cap = n > BLOCK ? n : BLOCK;
-
-		b = pc_xmalloc(sizeof *b + cap);
-		b->used = 0;
-		b->cap = cap;
-		b->next = e->blocks;
-		e->blocks = b;
-	}
-	p = b->data + b->used;
-	b->used += n;
-	return p;
-}
-
 static const char *
 keep(struct pc_events *e, const char *s, size_t n)
 {
@@ -111,7 +84,7 @@ keep(struct pc_events *e, const char *s, size_t n)
 
 	if (n == 0)
 		return "";
-	p = alloc(e, n + 1);
+	p = pc_arena_alloc(&e->arena, n + 1, 1);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -122,7 +95,7 @@ static const char *
 keep_len(struct pc_events *e, const char *s, size_t n)
 {
 	uint32_t len = (uint32_t)n;
-	char *p = alloc(e, sizeof len + n + 1);
+	char *p = pc_arena_alloc(&e->arena, sizeof len + n + 1, 1);
 
 	memcpy(p, &len, sizeof len);
 	memcpy(p + sizeof len, s, n);
@@ -497,14 +470,10 @@ pc_events_count(const struct pc_events *e)
 void
 pc_events_free(struct pc_events *e)
 {
-	struct block *b, *next;
 
 	if (e == NULL)
 		return;
-	for (b = e->blocks; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
+	pc_arena_free(&e->arena);
 	free(e->ev);
 	strset_free(&e->ids);
 	strset_free(&e->kinds);

@@ -15,13 +15,6 @@
 
 #include "parcours.h"
 
-#define BLOCK	(1u << 20)
-
-struct block {
-	struct block	*next;
-	size_t		 used, cap;
-	char		 data[];
-};
 
 struct lrow {
 	char		*buf;		/* uint32_t len[ncols], then the fields */
@@ -41,7 +34,7 @@ struct pc_latest {
 	struct slot	*slot;		/* open addressing over keys */
 	size_t		 nslot;
 	struct pc_field	*tmp;
-	struct block	*blocks;
+	struct pc_arena	 arena;
 };
 
 static uint32_t
@@ -86,27 +79,6 @@ rehash(struct pc_latest *l)
 		l->slot[j] = old[i];
 	}
 	free(old);
-}
-
-static char *
-alloc(struct pc_latest *l, size_t n)
-{
-	struct block *b = l->blocks;
-	char *p;
-
-	n = (n + 7) & ~(size_t)7;	/* the lengths are uint32_t */
-	if (b == NULL || b->cap - b->used < n) {
-		size_t cap = n > BLOCK ? n : BLOCK;
-
-		b = pc_xmalloc(sizeof *b + cap);
-		b->used = 0;
-		b->cap = cap;
-		b->next = l->blocks;
-		l->blocks = b;
-	}
-	p = b->data + b->used;
-	b->used += n;
-	return p;
 }
 
 /* The bytes a packed row takes. */
@@ -204,7 +176,7 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 			struct lrow *r = &l->rows[sl->i - 1];
 
 			if (need > row_size(l, r->buf))
-				r->buf = alloc(l, need);
+				r->buf = pc_arena_alloc(&l->arena, need, 8);
 			pack(r->buf, row);
 			r->line = row->line;
 			continue;
@@ -221,7 +193,7 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 			l->rows = pc_xreallocarray(l->rows, l->cap,
 			    sizeof *l->rows);
 		}
-		l->rows[l->n].buf = alloc(l, need);
+		l->rows[l->n].buf = pc_arena_alloc(&l->arena, need, 8);
 		l->rows[l->n].line = row->line;
 		pack(l->rows[l->n].buf, row);
 		sl->h = hk;
@@ -287,15 +259,11 @@ pc_latest_row(struct pc_latest *l, size_t i, unsigned long *line)
 void
 pc_latest_free(struct pc_latest *l)
 {
-	struct block *b, *next;
 	size_t i;
 
 	if (l == NULL)
 		return;
-	for (b = l->blocks; b != NULL; b = next) {
-		next = b->next;
-		free(b);
-	}
+	pc_arena_free(&l->arena);
 	for (i = 0; i < l->ncols; i++)
 		free(l->cols[i]);
 	free(l->cols);

@@ -87,6 +87,16 @@ pc_buf_clear(struct pc_buf *b)
 	b->s[0] = '\0';
 }
 
+/* ---- arena.c: pieces freed all at once -------------------------------- */
+
+struct pc_arena_block;
+struct pc_arena {
+	struct pc_arena_block	*blocks;	/* { NULL }: empty */
+};
+
+void	*pc_arena_alloc(struct pc_arena *, size_t n, size_t align);
+void	 pc_arena_free(struct pc_arena *);
+
 void	*pc_xmalloc(size_t);
 void	*pc_xcalloc(size_t, size_t);
 void	*pc_xreallocarray(void *, size_t, size_t);
