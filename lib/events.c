@@ -58,23 +58,11 @@ struct pc_events {
 	struct pc_arena	 arena;
 };
 
-/* Eight bytes at a time: a pathway id is hashed for each of its events. */
+/* The upper half: a slot keeps 32 bits of it. */
 static uint32_t
 hash(const char *s, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 29;
-	h *= 0xff51afd7ed558ccdULL;
-	return (uint32_t)(h >> 32);
+	return (uint32_t)(pc_hash(s, n) >> 32);
 }
 
 static const char *

@@ -35,33 +35,6 @@ struct pc_idset {
 	size_t		 count;		/* entries */
 };
 
-/*
- * The ids are already keyed hashes, so spreading is all this needs; but
- * it runs twice a row, and FNV's multiply per byte was a chain of some
- * hundred cycles: eight bytes a multiply here, then MurmurHash3's final
- * mix (fmix64).
- */
-static uint64_t
-hash(const char *s, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	if (n > 0) {
-		w = 0;
-		memcpy(&w, s, n);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-	}
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h != 0 ? h : 1;
-}
-
 struct pc_idset *
 pc_idset_new(void)
 {
@@ -114,7 +87,7 @@ pc_idset_reserve(struct pc_idset *s, size_t n)
 void
 pc_idset_prefetch(const struct pc_idset *s, const char *id, size_t n)
 {
-	__builtin_prefetch(&s->slot[(size_t)hash(id, n) & (s->cap - 1)]);
+	__builtin_prefetch(&s->slot[(size_t)pc_hash(id, n) & (s->cap - 1)]);
 }
 
 int
@@ -123,7 +96,7 @@ pc_idset_put(struct pc_idset *s, const char *id, size_t n,
 {
 	static const unsigned char none[PC_DIGEST];
 	struct entry *e;
-	uint64_t h = hash(id, n);
+	uint64_t h = pc_hash(id, n);
 	size_t i;
 	int known = 0;
 

@@ -37,18 +37,6 @@ struct pc_latest {
 	struct pc_arena	 arena;
 };
 
-static uint32_t
-hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (*s) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return (uint32_t)(h ^ (h >> 32));
-}
-
 /* Where the key column kc is in a packed row. */
 static const char *
 key_of(const struct pc_latest *l, const char *buf, long kc)
@@ -163,7 +151,7 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 		}
 		/* The key as a string: cut at a NUL, as strcmp sees it. */
 		k = row->f[kc].s;
-		hk = hash(k);
+		hk = (uint32_t)(pc_hash(k, strlen(k)) >> 32);
 		h = hk & (l->nslot - 1);
 		while (l->slot[h].i != 0 && (l->slot[h].h != hk ||
 		    strcmp(key_of(l, l->rows[l->slot[h].i - 1].buf, kc),

@@ -87,6 +87,10 @@ pc_buf_clear(struct pc_buf *b)
 	b->s[0] = '\0';
 }
 
+/* ---- hash.c: the in-memory tables' hash (never 0) --------------------- */
+
+uint64_t pc_hash(const char *, size_t);
+
 /* ---- arena.c: pieces freed all at once -------------------------------- */
 
 struct pc_arena_block;
