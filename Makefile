@@ -13,12 +13,12 @@ DESTDIR ?=
 
 CC ?= cc
 CFLAGS ?= -O2 -g
-override CFLAGS := -std=c11 -Wall -Wextra $(CFLAGS)
+override CFLAGS := -std=c11 -Wall -Wextra -pthread $(CFLAGS)
 PKGS_PC = libbsd-overlay libpcre2-8 libsodium
 override CPPFLAGS := -D_GNU_SOURCE -DLIBBSD_OPENBSD_VIS \
 	-DPC_SHAREDIR='"$(SHAREDIR)"' -Ilib \
 	$(shell pkg-config --cflags $(PKGS_PC) 2>/dev/null) $(CPPFLAGS)
-LDLIBS = -lcsv $(shell pkg-config --libs $(PKGS_PC) 2>/dev/null)
+LDLIBS = -lcsv $(shell pkg-config --libs $(PKGS_PC) 2>/dev/null) -pthread
 
 # B is the build directory: build/ normally, build-asan/ for the
 # AddressSanitizer + UndefinedBehaviorSanitizer variant.
@@ -37,7 +37,8 @@ DEBS = gcc make pkg-config libcsv-dev libpcre2-dev libbsd-dev libsodium-dev \
 	bats bats-support bats-assert mandoc clang libclang-rt-14-dev chromium \
 	valgrind parallel
 
-.PHONY: all build check check-plain check-asan check-fuzz deps demo install uninstall \
+.PHONY: all build check check-plain check-asan check-tsan check-fuzz deps demo \
+	install uninstall \
 	lint clean
 
 all: build
@@ -81,12 +82,13 @@ deps:
 	fi
 
 # The whole suite in the C locale and in a UTF-8 locale, then again on the
-# sanitized build and under valgrind's memcheck, then the fuzz targets
-# briefly.
+# sanitized build and under valgrind's memcheck, the tests of pathway-new's
+# threads under ThreadSanitizer, then the fuzz targets briefly.
 check: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory check-plain
 	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-tsan
 	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-fuzz
 
@@ -101,6 +103,18 @@ check-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/build-asan bats tests
+
+# pathway-new checks rows on several threads (lib/pipeline.c): the files
+# that run it, on four threads whatever the machine, under ThreadSanitizer;
+# a data race fails the test that met it (exit 66, the report on stderr).
+TSAN_TESTS = tests/threads.bats tests/pathway-new.bats tests/scaling.bats \
+	tests/hostile.bats
+
+check-tsan:
+	@$(MAKE) --no-print-directory B=build-tsan \
+	    CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 PARCOURS_THREADS=4 \
+	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/build-tsan bats $(TSAN_TESTS)
 
 # Each libFuzzer target briefly (FUZZ_SMOKE_SECONDS), its seeds and
 # regression inputs first; make fuzz runs them longer.
@@ -144,7 +158,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:
-	rm -rf build build-asan build-fuzz build-bench build-bench-asan build-valgrind
+	rm -rf build build-asan build-fuzz build-bench build-bench-asan build-valgrind build-tsan
 
 include tests/fuzz/Makefile.inc
 include tests/bench/Makefile.inc

@@ -100,7 +100,7 @@ event_digest(const char *const *v, unsigned char d[PC_DIGEST])
 	for (c = 0; c < E->ncols; c++)
 		if (!(E->cols[c].flags & PC_COL_DERIVED))
 			given[n++] = v[c];
-	pc_row_digest(given, n, d);
+	pc_row_digest(given, NULL, n, d);
 }
 
 static long

@@ -28,6 +28,8 @@ struct run {
 	int		 pseudonymize;
 	char		 ps[PC_MAXCOLS][PC_PSEUDO_LEN];
 	struct pc_idset	*known;
+	struct pc_buf	 one;		/* an operands row's result */
+	int		 delim_out, safe_csv;
 	char		 now[21];
 	long		 today;
 	/* Column numbers, looked up once rather than by name on every row. */
@@ -86,17 +88,24 @@ help(void)
 	exit(PC_EXIT_OK);
 }
 
-/* The digest of a row's given (not derived) values, in table order. */
+/*
+ * The digest of a row's given (not derived) values, in table order; len,
+ * if not NULL, has their lengths.
+ */
 static void
-content_digest(const char *const *vals, unsigned char d[PC_DIGEST])
+content_digest(const char *const *vals, const size_t *len,
+    unsigned char d[PC_DIGEST])
 {
-	const char *v[32];
+	const char *v[PC_MAXCOLS];
+	size_t l[PC_MAXCOLS];
 	size_t c, n = 0;
 
 	for (c = 0; c < T->ncols; c++)
-		if (!(T->cols[c].flags & PC_COL_DERIVED))
+		if (!(T->cols[c].flags & PC_COL_DERIVED)) {
+			l[n] = len != NULL ? len[c] : strlen(vals[c]);
 			v[n++] = vals[c];
-	pc_row_digest(v, n, d);
+		}
+	pc_row_digest(v, l, n, d);
 }
 
 /*
@@ -157,7 +166,7 @@ load_known(struct run *r, const char *path)
 		}
 		for (c = 0; c < T->ncols; c++)
 			vals[c] = pcol[c] >= 0 ? row->f[pcol[c]].s : "";
-		content_digest(vals, d);
+		content_digest(vals, NULL, d);
 		pc_idset_put(r->known, f->s, f->len, d);
 	}
 	if (rc == -1) {
@@ -175,9 +184,8 @@ sex_digit_male(int d)
 
 /* The rules that tie fields together; each failure is a reason. */
 static void
-cross_checks(struct run *r)
+cross_checks(const struct run *r, struct pc_import *im)
 {
-	struct pc_import *im = &r->im;
 	const int *ok = im->ok;
 	long birth = 0, diag = 0;
 	char why[160];
@@ -244,37 +252,62 @@ cross_checks(struct run *r)
 }
 
 /*
- * A row whose values passed their checks and the checks across fields
- * gets its id; a repeat is skipped, anything else written.
+ * A row's checks, on any thread (im is that thread's): a row that passes
+ * them gets its id and the digest of its content, and res gets the hash
+ * of the id, the digest and the output line, all that commit needs.
  */
+struct verdict {
+	uint64_t	h;
+	unsigned char	d[PC_DIGEST];
+};
+
 static void
-process(struct pc_import *im, const struct pc_binding *b,
-    const struct pc_field *f, size_t nf, void *arg)
+check(struct pc_import *im, const struct pc_binding *b,
+    const struct pc_field *f, size_t nf, void *arg, struct pc_buf *res)
 {
-	struct run *r = arg;
+	const struct run *r = arg;
 	const char *vals[PC_MAXCOLS];
-	unsigned char d[PC_DIGEST];
+	size_t len[PC_MAXCOLS];
+	char ps[PC_MAXCOLS][PC_PSEUDO_LEN];
+	struct verdict v;
 	char id[26];
 	size_t c;
 
 	pc_import_values(im, b, f, nf);
-	cross_checks(r);
-	if (im->reasons.len > 0) {
-		pc_import_reject(im, f, nf);
+	cross_checks(r, im);
+	if (im->reasons.len > 0)
 		return;
-	}
 	pc_pathway_id(&r->key, im->canon[r->c_ins].s, im->canon[r->c_icd].s,
 	    im->canon[r->c_diag].s, id);
-	pc_idset_prefetch(r->known, id, strlen(id));
 	for (c = 0; c < T->ncols; c++) {
 		vals[c] = im->canon[c].s ? im->canon[c].s : "";
+		len[c] = im->canon[c].s ? im->canon[c].len : 0;
 		/* The id comes from the INS; the row holds its pseudonym. */
-		if (r->pseudonymize && pc_pseudo_direct(T->cols[c].name))
+		if (r->pseudonymize && pc_pseudo_direct(T->cols[c].name)) {
 			vals[c] = pc_pseudonym(&r->pseudo, T->cols[c].name,
-			    vals[c], strlen(vals[c]), r->ps[c]);
+			    vals[c], len[c], ps[c]);
+			len[c] = strlen(vals[c]);
+		}
 	}
-	content_digest(vals, d);
-	switch (pc_idset_put(r->known, id, strlen(id), d)) {
+	content_digest(vals, len, v.d);
+	vals[r->c_id] = id;
+	len[r->c_id] = strlen(id);
+	vals[r->c_rec] = r->now;
+	len[r->c_rec] = strlen(r->now);
+	v.h = pc_hash(id, len[r->c_id]);
+	pc_buf_add(res, &v, sizeof v);
+	pc_csv_format_row(res, vals, len, T->ncols, r->delim_out, r->safe_csv);
+}
+
+/* In input order: a repeat is skipped, anything else written. */
+static void
+commit(struct pc_import *im, const char *res, size_t len, void *arg)
+{
+	struct run *r = arg;
+	struct verdict v;
+
+	memcpy(&v, res, sizeof v);
+	switch (pc_idset_put_hash(r->known, v.h, v.d)) {
 	case 0:
 		im->nskipped++;	/* recorded as it is: a repeat */
 		return;
@@ -282,9 +315,34 @@ process(struct pc_import *im, const struct pc_binding *b,
 		im->ncorrected++;	/* new content: the latest row wins */
 		break;
 	}
-	vals[r->c_id] = id;
-	vals[r->c_rec] = r->now;
-	pc_import_write(im, vals, T->ncols);
+	pc_import_write_raw(im, res + sizeof v, len - sizeof v);
+}
+
+/* Past a few hundred thousand ids, each put is a cache miss: ask early. */
+static void
+prefetch(const char *res, size_t len, void *arg)
+{
+	const struct run *r = arg;
+	struct verdict v;
+
+	(void)len;
+	memcpy(&v, res, sizeof v);
+	pc_idset_prefetch_hash(r->known, v.h);
+}
+
+/* The row of field=value operands, on this thread. */
+static void
+process(struct pc_import *im, const struct pc_binding *b,
+    const struct pc_field *f, size_t nf, void *arg)
+{
+	struct run *r = arg;
+
+	pc_buf_clear(&r->one);
+	check(im, b, f, nf, arg, &r->one);
+	if (im->reasons.len > 0)
+		pc_import_reject(im, f, nf);
+	else
+		commit(im, r->one.s, r->one.len, arg);
 }
 
 int
@@ -411,6 +469,9 @@ main(int argc, char *argv[])
 	r.c_rec = pc_table_col(T, "recorded_at");
 	r.today = pc_today();
 	pc_now_iso(r.now);
+	r.delim_out = delim_out;
+	r.safe_csv = safe_csv;
+	(void)pc_threads();	/* a bad PARCOURS_THREADS before any output */
 	pc_import_init(im, T, map, NULL);
 	im->rejpath = rejpath;
 	im->delim_out = delim_out;
@@ -438,13 +499,15 @@ main(int argc, char *argv[])
 	if (argc > 0 && pc_import_is_assignment(T, argv[0]))
 		pc_import_operands(im, argc, argv, process, &r);
 	else if (argc == 0)
-		pc_import_file(im, NULL, &ro, process, &r);
+		pc_import_file_mt(im, NULL, &ro, check, commit, prefetch, &r);
 	else
 		for (i = 0; i < argc; i++)
-			pc_import_file(im, argv[i], &ro, process, &r);
+			pc_import_file_mt(im, argv[i], &ro, check, commit,
+			    prefetch, &r);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_map_free(map);
 	pc_idset_free(r.known);
+	pc_buf_free(&r.one);
 	return status;
 }

@@ -659,7 +659,7 @@ rcp_digest(const char *const *v, unsigned char d[PC_DIGEST])
 	for (c = 0; c < T->ncols; c++)
 		if (!(T->cols[c].flags & PC_COL_DERIVED))
 			given[n++] = v[c];
-	pc_row_digest(given, n, d);
+	pc_row_digest(given, NULL, n, d);
 }
 
 /* The cases already in the -a file: importing them again adds nothing. */

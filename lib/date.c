@@ -196,11 +196,61 @@ iso(const char *s, size_t n, int v[F_N])
 	return 1;
 }
 
+static int parse(const char *, size_t, const char *, int v[F_N], char *,
+    size_t);
+
+/* YYYY-MM-DD of a year 0-9999: every imported date, so no snprintf. */
+static void
+put_iso(char buf[11], int y, int m, int d)
+{
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
+}
+
 int
 pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
     char *why, size_t whysz)
 {
-	int v[F_N], seen[F_N], r;
+	int v[F_N];
+
+	if (parse(s, n, fmt, v, why, whysz) == -1)
+		return -1;
+	if (days != NULL)
+		*days = pc_days(v[F_Y], v[F_M], v[F_D]);
+	return 0;
+}
+
+/*
+ * pc_date_parse, and the date written YYYY-MM-DD into iso: from the
+ * fields read, without the round trip through a day count that every
+ * date of an import through a map would otherwise take.
+ */
+int
+pc_date_parse_iso(const char *s, size_t n, const char *fmt, char iso[11],
+    char *why, size_t whysz)
+{
+	int v[F_N];
+
+	if (parse(s, n, fmt, v, why, whysz) == -1)
+		return -1;
+	put_iso(iso, v[F_Y], v[F_M], v[F_D]);
+	return 0;
+}
+
+static int
+parse(const char *s, size_t n, const char *fmt, int v[F_N], char *why,
+    size_t whysz)
+{
+	int seen[F_N], r;
 	char show[64];
 
 	if (why != NULL && whysz > 0)
@@ -262,8 +312,6 @@ pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
 		setwhy(why, whysz, "second %02d out of range", v[F_SS]);
 		return -1;
 	}
-	if (days != NULL)
-		*days = pc_days(v[F_Y], v[F_M], v[F_D]);
 	return 0;
 }
 
@@ -277,18 +325,7 @@ pc_date_fmt(long days, char buf[11])
 		strlcpy(buf, "\?\?\?\?-\?\?-\?\?", 11);
 		return;
 	}
-	/* Every imported date goes through here: no snprintf. */
-	buf[0] = (char)('0' + y / 1000);
-	buf[1] = (char)('0' + y / 100 % 10);
-	buf[2] = (char)('0' + y / 10 % 10);
-	buf[3] = (char)('0' + y % 10);
-	buf[4] = '-';
-	buf[5] = (char)('0' + m / 10);
-	buf[6] = (char)('0' + m % 10);
-	buf[7] = '-';
-	buf[8] = (char)('0' + d / 10);
-	buf[9] = (char)('0' + d % 10);
-	buf[10] = '\0';
+	put_iso(buf, y, m, d);
 }
 
 /*

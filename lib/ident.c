@@ -12,6 +12,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 
 #define KEY_MIN		32
 #define KEY_MAX		4096
+#define ID_BYTES	10	/* of BLAKE2b in a pathway id: 20 hex digits */
 
 static void
 hex(const unsigned char *p, size_t n, char *out)
@@ -89,6 +91,8 @@ pc_key_load(const char *path, struct pc_key *key, char *err, size_t errsz)
 	    (const unsigned char *)"parcours key fingerprint", 24,
 	    key->k, sizeof key->k);
 	hex(fp, sizeof fp, key->fpr);
+	pc_blake2b_keyblock(key->idstate, key->k, sizeof key->k, ID_BYTES);
+	key->idready = 1;
 	return 0;
 }
 
@@ -126,16 +130,30 @@ pc_pathway_id(const struct pc_key *key, const char *ins, const char *icd10,
     const char *diagnosis_date, char out[26])
 {
 	crypto_generichash_state st;
-	unsigned char h[10];
+	unsigned char h[ID_BYTES];
 	/* Fields are separated by a byte none of them can hold. */
 	const char *v[] = { "pathway\x1f", ins, "\x1f", icd10, "\x1f",
 	    diagnosis_date };
 	size_t len[] = { 8, strlen(ins), 1, strnlen(icd10, 3), 1,
 	    strlen(diagnosis_date) };
+	size_t i, total = 0;
 
-	crypto_generichash_init(&st, key->k, sizeof key->k, sizeof h);
-	hash_parts(&st, v, len, 6);
-	crypto_generichash_final(&st, h, sizeof h);
+	for (i = 0; i < 6; i++)
+		total += len[i];
+	if (key->idready && total <= PC_BLAKE2B_BLOCK) {
+		/* The usual id: one block after the key's (blake2b.c). */
+		unsigned char msg[PC_BLAKE2B_BLOCK], *p = msg;
+
+		for (i = 0; i < 6; i++) {
+			memcpy(p, v[i], len[i]);
+			p += len[i];
+		}
+		pc_blake2b_last(key->idstate, msg, total, h, sizeof h);
+	} else {
+		crypto_generichash_init(&st, key->k, sizeof key->k, sizeof h);
+		hash_parts(&st, v, len, 6);
+		crypto_generichash_final(&st, h, sizeof h);
+	}
 	memcpy(out, key->fpr, 4);
 	out[4] = '-';
 	hex(h, sizeof h, out + 5);
@@ -148,32 +166,38 @@ pc_pathway_id(const struct pc_key *key, const char *ins, const char *icd10,
  * process, costs a fraction of the two BLAKE2b blocks a row used to take,
  * and without the key nobody can make two rows collide.
  */
-void
-pc_row_digest(const char *const *v, size_t n, unsigned char out[PC_DIGEST])
+static unsigned char rowkey[crypto_shorthash_siphashx24_KEYBYTES];
+static pthread_once_t rowkey_once = PTHREAD_ONCE_INIT;
+
+/* Once in a process, whichever thread hashes a row first. */
+static void
+rowkey_make(void)
 {
-	static unsigned char key[crypto_shorthash_siphashx24_KEYBYTES];
-	static int keyed;
+	if (sodium_init() < 0)
+		errx(PC_EXIT_IO, "libsodium could not be initialised");
+	randombytes_buf(rowkey, sizeof rowkey);
+}
+
+void
+pc_row_digest(const char *const *v, const size_t *vlen, size_t n,
+    unsigned char out[PC_DIGEST])
+{
 	unsigned char stack[2048], *buf = stack, *p;
 	size_t i, len, total = 0;
 
-	if (!keyed) {
-		if (sodium_init() < 0)
-			errx(PC_EXIT_IO, "libsodium could not be initialised");
-		randombytes_buf(key, sizeof key);
-		keyed = 1;
-	}
+	pthread_once(&rowkey_once, rowkey_make);
 	for (i = 0; i < n; i++)
-		total += strlen(v[i]) + 1;
+		total += (vlen != NULL ? vlen[i] : strlen(v[i])) + 1;
 	if (total > sizeof stack)
 		buf = pc_xmalloc(total);
 	/* Each value ends with a byte none of them can hold. */
 	for (i = 0, p = buf; i < n; i++) {
-		len = strlen(v[i]);
+		len = vlen != NULL ? vlen[i] : strlen(v[i]);
 		memcpy(p, v[i], len);
 		p += len;
 		*p++ = 0x1f;
 	}
-	crypto_shorthash_siphashx24(out, buf, total, key);
+	crypto_shorthash_siphashx24(out, buf, total, rowkey);
 	if (buf != stack)
 		free(buf);
 }

@@ -87,16 +87,28 @@ pc_idset_reserve(struct pc_idset *s, size_t n)
 void
 pc_idset_prefetch(const struct pc_idset *s, const char *id, size_t n)
 {
-	__builtin_prefetch(&s->slot[(size_t)pc_hash(id, n) & (s->cap - 1)]);
+	pc_idset_prefetch_hash(s, pc_hash(id, n));
+}
+
+void
+pc_idset_prefetch_hash(const struct pc_idset *s, uint64_t h)
+{
+	__builtin_prefetch(&s->slot[(size_t)h & (s->cap - 1)]);
 }
 
 int
 pc_idset_put(struct pc_idset *s, const char *id, size_t n,
     const unsigned char *digest)
 {
+	return pc_idset_put_hash(s, pc_hash(id, n), digest);
+}
+
+/* h is pc_hash of the id: a thread that is not the set's can compute it. */
+int
+pc_idset_put_hash(struct pc_idset *s, uint64_t h, const unsigned char *digest)
+{
 	static const unsigned char none[PC_DIGEST];
 	struct entry *e;
-	uint64_t h = pc_hash(id, n);
 	size_t i;
 	int known = 0;
 

@@ -41,22 +41,35 @@ pc_import_bail(struct pc_import *im, int status)
 	exit(status);
 }
 
-void
-pc_import_write(struct pc_import *im, const char *const *v, size_t n)
+static void
+write_failed(struct pc_import *im)
 {
 	char err[ERRSZ];
 	int rc;
 
-	if (pc_writer_rowv(im->out, v, n) == 0) {
-		im->nwritten++;
-		return;
-	}
 	rc = pc_writer_close(im->out, 1, err, sizeof err);
 	im->out = NULL;
 	if (rc == 1)
 		pc_import_bail(im, im->status);	/* the reader went away */
 	pc_warnx("%s", err);
 	pc_import_bail(im, PC_EXIT_IO);
+}
+
+void
+pc_import_write(struct pc_import *im, const char *const *v, size_t n)
+{
+	if (pc_writer_rowv(im->out, v, n) == -1)
+		write_failed(im);
+	im->nwritten++;
+}
+
+/* One row formatted by pc_csv_format_row. */
+void
+pc_import_write_raw(struct pc_import *im, const char *s, size_t n)
+{
+	if (pc_writer_raw(im->out, s, n) == -1)
+		write_failed(im);
+	im->nwritten++;
 }
 
 void
@@ -239,8 +252,13 @@ pc_import_values(struct pc_import *im, const struct pc_binding *b,
 				pc_import_reason(im, col->name, "missing");
 			continue;
 		}
+		/*
+		 * A file's rows come through the reader, which took every
+		 * field to valid UTF-8 (a map's rewrites and formats keep it
+		 * so); operands do not.
+		 */
 		rc = pc_check_column(col, im->vocab, s + a, e - a,
-		    &im->canon[c], why, sizeof why);
+		    &im->canon[c], why, sizeof why, im->file != NULL);
 		if (rc == PC_CHECK_BAD) {
 			if (col->flags & PC_COL_PERSONAL)
 				snprintf(why, sizeof why, "not a valid %s",
@@ -250,7 +268,15 @@ pc_import_values(struct pc_import *im, const struct pc_binding *b,
 		}
 		if (rc == PC_CHECK_WARN) {
 			where(im, &im->msg);
-			pc_warnx("%s%s: %s", im->msg.s, col->name, why);
+			if (im->defer) {
+				/* A worker thread's: said when the row's turn comes. */
+				pc_buf_adds(&im->warns, im->msg.s);
+				pc_buf_adds(&im->warns, col->name);
+				pc_buf_adds(&im->warns, ": ");
+				pc_buf_adds(&im->warns, why);
+				pc_buf_addc(&im->warns, '\n');
+			} else
+				pc_warnx("%s%s: %s", im->msg.s, col->name, why);
 		}
 		im->ok[c] = 1;
 	}
@@ -333,17 +359,19 @@ bind(struct pc_import *im, struct pc_reader *rd, struct pc_binding *b)
 	return 0;
 }
 
-void
-pc_import_file(struct pc_import *im, const char *path,
-    const struct pc_readopt *ro, pc_import_fn fn, void *arg)
+/*
+ * Opens an input for an import: the reader, each column's source in its
+ * header, the reject stream with its columns.  NULL when the input is
+ * refused (said, and the status set).
+ */
+struct pc_reader *
+pc_import_open(struct pc_import *im, const char *path,
+    const struct pc_readopt *ro, struct pc_binding *b)
 {
 	struct pc_reader *rd;
-	struct pc_row *row;
-	struct pc_binding b;
 	const char **cols;
 	char err[ERRSZ];
 	size_t i, n;
-	int rc;
 
 	if ((rd = pc_reader_open(path, ro, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
@@ -351,13 +379,13 @@ pc_import_file(struct pc_import *im, const char *path,
 		pc_import_status(im, strstr(err, "header") ||
 		    strstr(err, "empty") || strstr(err, "byte-order") ?
 		    PC_EXIT_REJECT : PC_EXIT_IO);
-		return;
+		return NULL;
 	}
-	if (bind(im, rd, &b) == -1) {
+	if (bind(im, rd, b) == -1) {
 		im->refused = 1;
 		pc_import_status(im, PC_EXIT_REJECT);
 		pc_reader_close(rd);
-		return;
+		return NULL;
 	}
 	n = pc_reader_ncols(rd);
 	cols = pc_xcalloc(n ? n : 1, sizeof *cols);
@@ -365,22 +393,27 @@ pc_import_file(struct pc_import *im, const char *path,
 		cols[i] = pc_reader_colname(rd, i);
 	open_rejects(im, cols, n);
 	free(cols);
-
 	im->file = pc_reader_name(rd);
-	while ((rc = pc_reader_next(rd, &row, err, sizeof err)) == 1) {
-		im->nread++;
-		im->line = row->line;
-		im->record = row->record;
-		if (row->err != PC_ROW_OK) {
-			pc_buf_clear(&im->reasons);
-			pc_import_reason(im, row->err == PC_ROW_UTF8 ?
-			    pc_reader_colname(rd, row->errfield) : NULL,
-			    row->why);
-			pc_import_reject(im, row->f, row->nf);
-			continue;
-		}
-		fn(im, &b, row->f, row->nf, arg);
-	}
+	return rd;
+}
+
+/* A row the reader could not make whole (its why) goes to the rejects. */
+void
+pc_import_unreadable(struct pc_import *im, struct pc_reader *rd,
+    enum pc_rowerr e, size_t errfield, const char *why,
+    const struct pc_field *f, size_t nf)
+{
+	pc_buf_clear(&im->reasons);
+	pc_import_reason(im, e == PC_ROW_UTF8 ?
+	    pc_reader_colname(rd, errfield) : NULL, why);
+	pc_import_reject(im, f, nf);
+}
+
+/* The end of an input: a read error, said; the reader closed. */
+void
+pc_import_close(struct pc_import *im, struct pc_reader *rd, int rc,
+    const char *err)
+{
 	if (rc == -1) {
 		pc_warnx("%s", err);
 		im->refused = 1;
@@ -388,6 +421,32 @@ pc_import_file(struct pc_import *im, const char *path,
 	}
 	im->file = NULL;
 	pc_reader_close(rd);
+}
+
+void
+pc_import_file(struct pc_import *im, const char *path,
+    const struct pc_readopt *ro, pc_import_fn fn, void *arg)
+{
+	struct pc_reader *rd;
+	struct pc_row *row;
+	struct pc_binding b;
+	char err[ERRSZ];
+	int rc;
+
+	if ((rd = pc_import_open(im, path, ro, &b)) == NULL)
+		return;
+	while ((rc = pc_reader_next(rd, &row, err, sizeof err)) == 1) {
+		im->nread++;
+		im->line = row->line;
+		im->record = row->record;
+		if (row->err != PC_ROW_OK) {
+			pc_import_unreadable(im, rd, row->err, row->errfield,
+			    row->why, row->f, row->nf);
+			continue;
+		}
+		fn(im, &b, row->f, row->nf, arg);
+	}
+	pc_import_close(im, rd, rc, err);
 }
 
 int
@@ -455,6 +514,20 @@ pc_import_operands(struct pc_import *im, int argc, char **argv,
 	free(cols);
 }
 
+/* Frees what holds the row at hand: the values, reasons and messages. */
+void
+pc_import_free_row(struct pc_import *im)
+{
+	size_t i;
+
+	for (i = 0; i < PC_MAXCOLS; i++)
+		pc_buf_free(&im->canon[i]);
+	pc_buf_free(&im->val);
+	pc_buf_free(&im->reasons);
+	pc_buf_free(&im->msg);
+	pc_buf_free(&im->warns);
+}
+
 /*
  * Commits the reject stream and the output (-o keeps its old file when an
  * input could not be read whole), prints the counts, frees; returns the
@@ -493,11 +566,7 @@ pc_import_finish(struct pc_import *im, int replacing, const char *outpath)
 		    im->nread, im->nwritten, corr, im->nskipped,
 		    im->nrejected);
 	}
-	for (i = 0; i < PC_MAXCOLS; i++)
-		pc_buf_free(&im->canon[i]);
-	pc_buf_free(&im->val);
-	pc_buf_free(&im->reasons);
-	pc_buf_free(&im->msg);
+	pc_import_free_row(im);
 	for (i = 0; i < im->nrejcols; i++)
 		free(im->rejcols[i]);
 	free(im->rejcols);

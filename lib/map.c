@@ -8,6 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 
 #include <ctype.h>
+#include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,12 +21,28 @@
 #define DEPTH_LIMIT	10000u
 #define MAXFMT		8
 
+/*
+ * The last few short values a rewrite saw and what it made of them: a
+ * column a rewrite mends (sex, a code) holds few distinct values, and a
+ * match costs far more than a look here.
+ */
+#define MEMO		4
+#define MEMO_IN		16
+#define MEMO_OUT	32
+
+struct memo {
+	unsigned char	 inlen, outlen;	/* inlen 0: unused */
+	char		 in[MEMO_IN], out[MEMO_OUT];
+};
+
 struct rewrite {
 	pcre2_code		*re;
 	pcre2_match_data	*md;
 	char			*repl;
 	size_t			 line;
 	struct rewrite		*next;
+	struct memo		 memo[MEMO];
+	unsigned		 nextmemo;
 };
 
 struct colmap {
@@ -48,6 +65,8 @@ struct pc_map {
 	struct colmap		*cols;
 	pcre2_match_context	*mctx;
 	struct pc_buf		 tmp;
+	char			*text;	/* the file as read, for pc_map_dup */
+	size_t			 textlen;
 };
 
 /* Splits off one token: blanks separate, "..." quotes with "" for ". */
@@ -153,6 +172,7 @@ pc_map_free(struct pc_map *m)
 	free(m->cols);
 	pcre2_match_context_free(m->mctx);
 	pc_buf_free(&m->tmp);
+	free(m->text);
 	free(m->path);
 	free(m);
 }
@@ -170,39 +190,22 @@ field_of(const struct pc_table *t, const char *name)
 	return pc_table_col(t, name);
 }
 
-struct pc_map *
-pc_map_load(const char *opath, const struct pc_table *t, char *err,
-    size_t errsz)
+/*
+ * Reads the map's text from a buffer, not the file, so that pc_map_dup
+ * makes a second map of the very bytes the first was made of.
+ */
+static struct pc_map *
+parse(const char *path, const char *text, size_t len,
+    const struct pc_table *t, char *err, size_t errsz)
 {
-	const char *path = opath;
 	struct pc_map *m;
-	FILE *fp;
+	const char *q = text, *end = text + len, *nl;
 	char *line = NULL, *p, *dir, *a, *b, *c;
-	size_t cap = 0, lineno = 0;
-	ssize_t n;
+	size_t cap = 0, lineno = 0, n;
 	long col;
 
-	if ((fp = fopen(path, "re")) == NULL && errno == ENOENT &&
-	    strchr(path, '/') == NULL) {
-		/* A bare name is one of the maps in the share directory. */
-		char alt[1024], name[512];
-
-		snprintf(name, sizeof name, "%s%s", path,
-		    strstr(path, ".map") ? "" : ".map");
-		if (pc_share_path(name, alt, sizeof alt) == 0 &&
-		    (fp = fopen(alt, "re")) != NULL)
-			path = pc_xstrdup(alt);
-		else
-			errno = ENOENT;
-	}
-	if (fp == NULL) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
 	m = pc_xcalloc(1, sizeof *m);
 	m->path = pc_xstrdup(path);
-	if (path != opath)
-		free((char *)path);
 	path = m->path;
 	m->t = t;
 	m->delim = 0;
@@ -214,13 +217,20 @@ pc_map_load(const char *opath, const struct pc_table *t, char *err,
 	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
 	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
 
-	while ((n = getline(&line, &cap, fp)) != -1) {
+	while (q < end) {
+		nl = memchr(q, '\n', (size_t)(end - q));
+		n = (size_t)((nl ? nl : end) - q);
+		if (n + 1 > cap) {
+			cap = n + 1;
+			line = pc_xreallocarray(line, cap, 1);
+		}
+		memcpy(line, q, n);
+		line[n] = '\0';
+		q = nl ? nl + 1 : end;
 		lineno++;
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
 		if (n > 0 && line[n - 1] == '\r')
 			line[--n] = '\0';
-		if (pc_utf8_invalid(line, (size_t)n) != (size_t)n)
+		if (pc_utf8_invalid(line, n) != n)
 			FAIL("not UTF-8");
 		p = line;
 		while (*p == ' ' || *p == '\t')
@@ -338,18 +348,83 @@ pc_map_load(const char *opath, const struct pc_table *t, char *err,
 		} else
 			FAIL("unknown directive %s", dir);
 	}
-	if (ferror(fp)) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		goto fail;
-	}
 	free(line);
-	fclose(fp);
 	return m;
 fail:
 	free(line);
-	fclose(fp);
 	pc_map_free(m);
 	return NULL;
+}
+
+struct pc_map *
+pc_map_load(const char *opath, const struct pc_table *t, char *err,
+    size_t errsz)
+{
+	const char *path = opath;
+	char alt[1024];
+	struct pc_buf text = { 0 };
+	struct pc_map *m;
+	FILE *fp;
+	size_t n;
+
+	if ((fp = fopen(path, "re")) == NULL && errno == ENOENT &&
+	    strchr(path, '/') == NULL) {
+		/* A bare name is one of the maps in the share directory. */
+		char name[512];
+
+		snprintf(name, sizeof name, "%s%s", path,
+		    strstr(path, ".map") ? "" : ".map");
+		if (pc_share_path(name, alt, sizeof alt) == 0 &&
+		    (fp = fopen(alt, "re")) != NULL)
+			path = alt;
+		else
+			errno = ENOENT;
+	}
+	if (fp == NULL) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	do {
+		pc_buf_reserve(&text, 8192);
+		n = fread(text.s + text.len, 1, text.cap - text.len - 1, fp);
+		text.len += n;
+	} while (n > 0);
+	if (ferror(fp)) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		fclose(fp);
+		pc_buf_free(&text);
+		return NULL;
+	}
+	fclose(fp);
+	if ((m = parse(path, text.s, text.len, t, err, errsz)) == NULL) {
+		pc_buf_free(&text);
+		return NULL;
+	}
+	m->text = text.s;
+	m->textlen = text.len;
+	return m;
+}
+
+/*
+ * A map of its own for each thread of an import: rewrites match into
+ * their own match data and the map's scratch buffer, which two threads
+ * cannot share.  The bytes parsed once parse again, so this cannot fail
+ * but for memory.
+ */
+struct pc_map *
+pc_map_dup(const struct pc_map *m)
+{
+	struct pc_map *d;
+	char err[512];
+
+	if ((d = parse(m->path, m->text, m->textlen, m->t, err,
+	    sizeof err)) == NULL)
+		errx(PC_EXIT_IO, "%s", err);
+	d->text = pc_xmalloc(m->textlen + 1);
+	memcpy(d->text, m->text, m->textlen);
+	d->text[m->textlen] = '\0';
+	d->textlen = m->textlen;
+	return d;
 }
 
 int
@@ -394,17 +469,52 @@ pc_map_changes(const struct pc_map *m, size_t col)
 	    (c->nfmt > 0 || m->nfmt > 0));
 }
 
+static void
+remember(struct rewrite *rw, const char *in, size_t inlen, const char *out,
+    size_t outlen)
+{
+	struct memo *mm;
+
+	if (inlen == 0 || inlen >= MEMO_IN || outlen >= MEMO_OUT)
+		return;
+	mm = &rw->memo[rw->nextmemo++ % MEMO];
+	memcpy(mm->in, in, inlen);
+	mm->inlen = (unsigned char)inlen;
+	memcpy(mm->out, out, outlen);
+	mm->outlen = (unsigned char)outlen;
+}
+
 static int
 rewrite(struct pc_map *m, struct rewrite *rw, struct pc_buf *v, char *why,
     size_t whysz)
 {
 	PCRE2_SIZE outlen;
-	int rc;
+	struct memo *mm;
+	int rc, k;
 
+	for (k = 0; k < MEMO && v->len > 0 && v->len < MEMO_IN; k++) {
+		mm = &rw->memo[k];
+		if (mm->inlen == v->len && memcmp(mm->in, v->s, v->len) == 0) {
+			pc_buf_set(v, mm->out, mm->outlen);
+			return 0;
+		}
+	}
+	/*
+	 * Most values do not match (a rewrite mends the odd one): a match
+	 * alone says so, and a substitution, which copies the value whether
+	 * or not it matches, then reuses that match.
+	 */
+	rc = pcre2_match(rw->re, (PCRE2_SPTR)v->s, v->len, 0, 0, rw->md,
+	    m->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH) {
+		remember(rw, v->s, v->len, v->s, v->len);
+		return 0;
+	}
 	for (;;) {
 		pc_buf_reserve(&m->tmp, v->len + 64);
 		outlen = m->tmp.cap;
-		rc = pcre2_substitute(rw->re, (PCRE2_SPTR)v->s, v->len, 0,
+		rc = rc < 0 ? rc : pcre2_substitute(rw->re, (PCRE2_SPTR)v->s,
+		    v->len, 0, PCRE2_SUBSTITUTE_MATCHED |
 		    PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, rw->md, m->mctx,
 		    (PCRE2_SPTR)rw->repl, PCRE2_ZERO_TERMINATED,
 		    (PCRE2_UCHAR *)m->tmp.s, &outlen);
@@ -422,6 +532,7 @@ rewrite(struct pc_map *m, struct rewrite *rw, struct pc_buf *v, char *why,
 		    rw->line, (char *)msg);
 		return -1;
 	}
+	remember(rw, v->s, v->len, m->tmp.s, outlen);
 	pc_buf_set(v, m->tmp.s, outlen);
 	return 0;
 }
@@ -435,7 +546,6 @@ pc_map_value(const struct pc_map *cm, size_t col, struct pc_buf *v,
 	struct rewrite *rw;
 	char *const *fmt;
 	size_t nfmt, i, a, b;
-	long days;
 	char iso[11], first[128];
 
 	for (rw = c->rw; rw != NULL; rw = rw->next)
@@ -456,9 +566,8 @@ pc_map_value(const struct pc_map *cm, size_t col, struct pc_buf *v,
 	for (i = 0; i < nfmt; i++) {
 		char w[128];
 
-		if (pc_date_parse(v->s + a, b - a, fmt[i], &days, w,
+		if (pc_date_parse_iso(v->s + a, b - a, fmt[i], iso, w,
 		    sizeof w) == 0) {
-			pc_date_fmt(days, iso);
 			pc_buf_set(v, iso, 10);
 			return 0;
 		}

@@ -254,6 +254,14 @@ struct pc_writer *pc_writer_open(const char *path, enum pc_outmode, int delim,
 int	 pc_writer_row(struct pc_writer *, const struct pc_field *, size_t);
 /* Like pc_writer_row for NUL-terminated strings. */
 int	 pc_writer_rowv(struct pc_writer *, const char *const *, size_t);
+/* Whole lines formatted by pc_csv_format_row. */
+int	 pc_writer_raw(struct pc_writer *, const char *, size_t);
+/*
+ * A row as pc_writer_rowv writes it (delim, --safe-csv), into a buffer;
+ * len, if not NULL, has the values' lengths.
+ */
+void	 pc_csv_format_row(struct pc_buf *, const char *const *,
+	    const size_t *len, size_t n, int delim, int safe);
 /*
  * --safe-csv: cells a spreadsheet would run as formulas are made text.
  * PC_OPT_SAFE_CSV is its getopt_long value in every tool.
@@ -280,6 +288,9 @@ int	 pc_date_valid(int y, int m, int d);
  */
 int	 pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
 	    char *why, size_t whysz);
+/* The same, the date written YYYY-MM-DD into iso. */
+int	 pc_date_parse_iso(const char *s, size_t n, const char *fmt,
+	    char iso[11], char *why, size_t whysz);
 /* "YYYY-MM-DD" into buf (11 bytes). */
 void	 pc_date_fmt(long days, char buf[11]);
 /* Today (UTC), or the day of $SOURCE_DATE_EPOCH when it is set. */
@@ -330,6 +341,9 @@ enum {
  */
 int	 pc_check(enum pc_type t, const char *s, size_t n, struct pc_buf *out,
 	    char *why, size_t whysz);
+/* The same for a value known to be UTF-8 (decoded by the reader). */
+int	 pc_check_decoded(enum pc_type t, const char *s, size_t n,
+	    struct pc_buf *out, char *why, size_t whysz);
 int	 pc_type_identifying(enum pc_type);
 const char *pc_type_name(enum pc_type);
 
@@ -398,11 +412,12 @@ long	 pc_table_col(const struct pc_table *, const char *);
 const char **pc_table_names(const struct pc_table *);
 /*
  * Checks a value of a column: its vocabulary for PC_T_WORD and PC_T_WORDS
- * (vocab may be NULL for a table that has none), else pc_check().
+ * (vocab may be NULL for a table that has none), else pc_check(), or
+ * pc_check_decoded() when decoded says the value is known to be UTF-8.
  */
 int	 pc_check_column(const struct pc_column *, const struct pc_vocab *,
 	    const char *s, size_t n, struct pc_buf *out, char *why,
-	    size_t whysz);
+	    size_t whysz, int decoded);
 
 /* ---- map.c: import maps (parcours(5)) --------------------------------- */
 
@@ -415,6 +430,8 @@ struct pc_map;
 struct pc_map *pc_map_load(const char *path, const struct pc_table *,
 	    char *err, size_t errsz);
 void	 pc_map_free(struct pc_map *);
+/* Another map of the same text, for another thread. */
+struct pc_map *pc_map_dup(const struct pc_map *);
 /* Directives the map set, for pc_readopt; 0/-1 when it did not. */
 int	 pc_map_delim(const struct pc_map *);
 int	 pc_map_enc(const struct pc_map *, enum pc_enc *);
@@ -437,6 +454,8 @@ int	 pc_map_changes(const struct pc_map *, size_t col);
 struct pc_key {
 	unsigned char	k[32];
 	char		fpr[5];		/* 4 hex digits, shown in ids */
+	int		idready;	/* idstate holds the key's block */
+	uint64_t	idstate[8];	/* pc_blake2b_keyblock, for the ids */
 };
 
 /*
@@ -454,7 +473,7 @@ int	 pc_key_load(const char *path, struct pc_key *, char *err,
 void	 pc_pathway_id(const struct pc_key *, const char *ins,
 	    const char *icd10, const char *diagnosis_date, char out[26]);
 /* A digest of a record's values, to tell a repeat from a correction. */
-void	 pc_row_digest(const char *const *v, size_t n,
+void	 pc_row_digest(const char *const *v, const size_t *len, size_t n,
 	    unsigned char out[PC_DIGEST]);
 
 /* ---- pseudo.c: --pseudonymize ------------------------------------------ */
@@ -470,6 +489,15 @@ int	 pc_pseudo_direct(const char *col);
 const char *pc_pseudonym(const struct pc_key *, const char *col,
 	    const char *s, size_t n, char out[PC_PSEUDO_LEN]);
 
+/* ---- blake2b.c: the pathway id's keyed hash, a block less a row -------- */
+
+#define PC_BLAKE2B_BLOCK	128
+
+void	 pc_blake2b_keyblock(uint64_t h[8], const unsigned char *key,
+	    size_t keylen, size_t outlen);
+void	 pc_blake2b_last(const uint64_t kh[8], const unsigned char *msg,
+	    size_t len, unsigned char *out, size_t outlen);
+
 /* ---- idset.c: identifiers and a digest of their content ---------------- */
 
 struct pc_idset;
@@ -482,6 +510,10 @@ struct pc_idset *pc_idset_new(void);
 int	 pc_idset_put(struct pc_idset *, const char *, size_t,
 	    const unsigned char *digest);
 void	 pc_idset_prefetch(const struct pc_idset *, const char *, size_t);
+/* The same with the id's pc_hash computed beforehand. */
+int	 pc_idset_put_hash(struct pc_idset *, uint64_t h,
+	    const unsigned char *digest);
+void	 pc_idset_prefetch_hash(const struct pc_idset *, uint64_t h);
 void	 pc_idset_reserve(struct pc_idset *, size_t n);
 void	 pc_idset_free(struct pc_idset *);
 
@@ -519,6 +551,8 @@ struct pc_import {
 	int			 empty[PC_MAXCOLS];	/* given no value */
 	struct pc_buf		 reasons;
 	struct pc_buf		 val, msg;
+	int			 defer;	/* warnings into warns, not stderr */
+	struct pc_buf		 warns;	/* lines, each ending in \n */
 };
 
 typedef void (*pc_import_fn)(struct pc_import *, const struct pc_binding *,
@@ -543,10 +577,46 @@ int	 pc_import_empty(const struct pc_import *, const char *col);
 void	 pc_import_reason(struct pc_import *, const char *col, const char *);
 void	 pc_import_reject(struct pc_import *, const struct pc_field *, size_t);
 void	 pc_import_write(struct pc_import *, const char *const *, size_t);
+void	 pc_import_write_raw(struct pc_import *, const char *, size_t);
 void	 pc_import_status(struct pc_import *, int);
+/* The parts of pc_import_file, for pc_import_file_mt. */
+struct pc_reader *pc_import_open(struct pc_import *, const char *path,
+	    const struct pc_readopt *, struct pc_binding *);
+void	 pc_import_unreadable(struct pc_import *, struct pc_reader *,
+	    enum pc_rowerr, size_t errfield, const char *why,
+	    const struct pc_field *, size_t);
+void	 pc_import_close(struct pc_import *, struct pc_reader *, int rc,
+	    const char *err);
+void	 pc_import_free_row(struct pc_import *);
 void	 pc_import_bail(struct pc_import *, int) __attribute__((noreturn));
 int	 pc_import_finish(struct pc_import *, int replacing,
 	    const char *outpath);
+
+/* ---- pipeline.c: an import on several threads ------------------------- */
+
+/*
+ * check runs on any thread with a pc_import of that thread's own (its
+ * map, canon, reasons): it takes the row through pc_import_values and the
+ * tool's checks and, for a row without reasons, appends to res what
+ * commit needs.  commit runs on the calling thread, one row at a time in
+ * input order, with the import itself; prefetch, if not NULL, sees a
+ * row's res a few rows before its commit.
+ */
+typedef void (*pc_check_fn)(struct pc_import *, const struct pc_binding *,
+	    const struct pc_field *, size_t, void *, struct pc_buf *res);
+typedef void (*pc_commit_fn)(struct pc_import *, const char *res,
+	    size_t len, void *);
+typedef void (*pc_prefetch_fn)(const char *res, size_t len, void *);
+
+/* PARCOURS_THREADS, or the processors online (at most 8); 1 at the least. */
+int	 pc_threads(void);
+/*
+ * pc_import_file on pc_threads() threads: output, rejects, messages and
+ * counts the same as on one.
+ */
+void	 pc_import_file_mt(struct pc_import *, const char *path,
+	    const struct pc_readopt *, pc_check_fn, pc_commit_fn,
+	    pc_prefetch_fn, void *);
 
 /* ---- annotate.c: tools that add columns to the rows of a table ------- */
 

@@ -91,7 +91,8 @@ pc_table_names(const struct pc_table *t)
 
 int
 pc_check_column(const struct pc_column *c, const struct pc_vocab *v,
-    const char *s, size_t n, struct pc_buf *out, char *why, size_t whysz)
+    const char *s, size_t n, struct pc_buf *out, char *why, size_t whysz,
+    int decoded)
 {
 	if (c->type == PC_T_WORD || c->type == PC_T_WORDS) {
 		if (v == NULL) {
@@ -102,5 +103,7 @@ pc_check_column(const struct pc_column *c, const struct pc_vocab *v,
 		return pc_vocab_check(v, c->vocab, c->type == PC_T_WORDS, s, n,
 		    out, why, whysz);
 	}
+	if (decoded)
+		return pc_check_decoded(c->type, s, n, out, why, whysz);
 	return pc_check(c->type, s, n, out, why, whysz);
 }

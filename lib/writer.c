@@ -39,7 +39,6 @@ struct pc_writer {
 	int		 err;		/* errno of the first failure */
 	off_t		 base;		/* -a: the size before this run */
 	struct pc_buf	 out;
-	struct pc_buf	 line;
 };
 
 /* A byte of w is zero (exact as a yes or no; Hacker's Delight 6-1). */
@@ -119,25 +118,101 @@ flush(struct pc_writer *w)
 	return 0;
 }
 
-/*
- * A spreadsheet takes a cell that starts with = + - @ (or a tab or CR
- * before one) for a formula: with --safe-csv such a cell gets a leading
- * apostrophe, which spreadsheets show as text (OWASP, "CSV Injection").
- */
-static void
-put_cell(struct pc_writer *w, const char *s, size_t n)
-{
-	if (w->safe && n > 0 && s[0] != '\0' &&
-	    strchr("=+-@\t\r", s[0]) != NULL) {
-		struct pc_buf *t = &w->line;
+/* The bytes that make a cell quoted, with each delimiter there can be. */
+#define QUOTED	['"'] = 1, ['\n'] = 1, ['\r'] = 1
+static const unsigned char q_comma[256] = { QUOTED, [','] = 1 };
+static const unsigned char q_semicolon[256] = { QUOTED, [';'] = 1 };
+static const unsigned char q_tab[256] = { QUOTED, ['\t'] = 1 };
+static const unsigned char q_pipe[256] = { QUOTED, ['|'] = 1 };
 
-		pc_buf_clear(t);
-		pc_buf_addc(t, '\'');
-		pc_buf_add(t, s, n);
-		pc_csv_quote(&w->out, t->s, t->len, w->delim);
-		return;
+static const unsigned char *
+quoted_by(int delim)
+{
+	switch (delim) {
+	case ';':
+		return q_semicolon;
+	case '\t':
+		return q_tab;
+	case '|':
+		return q_pipe;
+	case ',':
+		return q_comma;
+	default:	/* the tools take no other (pc_delim_parse) */
+		errx(PC_EXIT_IO, "no CSV writer for the delimiter 0x%02X",
+		    (unsigned)delim & 0xffu);
 	}
-	pc_csv_quote(&w->out, s, n, w->delim);
+}
+
+/*
+ * A cell, after the delimiter when it is not the first: copied as it is
+ * scanned, and written again quoted only if a byte asks for it, so that
+ * the common cell costs one pass.  A spreadsheet takes a cell that starts
+ * with = + - @ (or a tab or CR before one) for a formula: with --safe-csv
+ * such a cell gets a leading apostrophe, which spreadsheets show as text
+ * (OWASP, "CSV Injection"); the apostrophe itself never needs quotes.
+ */
+static inline void
+put_cell(struct pc_buf *b, const char *cs, size_t n, int delim, int safe,
+    int first)
+{
+	const unsigned char *s = (const unsigned char *)cs;
+	const unsigned char *q = quoted_by(delim);
+	int lead = safe && n > 0 && s[0] != '\0' &&
+	    strchr("=+-@\t\r", s[0]) != NULL;
+	uint64_t w, qq = ONES * '"', lf = ONES * '\n', cr = ONES * '\r';
+	uint64_t dl = ONES * (unsigned char)delim;
+	char *o, *start;
+	size_t i = 0;
+
+	pc_buf_reserve(b, 2 * n + 4);
+	o = b->s + b->len;
+	if (!first)
+		*o++ = (char)delim;
+	start = o;
+	if (lead)
+		*o++ = '\'';
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (HASZERO(w ^ qq) | HASZERO(w ^ lf) | HASZERO(w ^ cr) |
+		    HASZERO(w ^ dl))
+			break;
+		memcpy(o + i, &w, 8);
+	}
+	for (; i < n && !q[s[i]]; i++)
+		o[i] = (char)s[i];
+	if (i == n)
+		o += n;
+	else {
+		o = start;
+		*o++ = '"';
+		if (lead)
+			*o++ = '\'';
+		for (i = 0; i < n; i++) {
+			if (s[i] == '"')
+				*o++ = '"';
+			*o++ = (char)s[i];
+		}
+		*o++ = '"';
+	}
+	b->len = (size_t)(o - b->s);
+	b->s[b->len] = '\0';
+}
+
+/*
+ * One row as pc_writer_rowv would write it, into b (len NULL: strlen of
+ * each value): a thread that is not the writer's formats rows for
+ * pc_writer_raw.
+ */
+void
+pc_csv_format_row(struct pc_buf *b, const char *const *v, const size_t *len,
+    size_t n, int delim, int safe)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		put_cell(b, v[i], len != NULL ? len[i] : strlen(v[i]), delim,
+		    safe, i == 0);
+	pc_buf_addc(b, '\n');
 }
 
 void
@@ -428,11 +503,8 @@ pc_writer_row(struct pc_writer *w, const struct pc_field *f, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			pc_buf_addc(&w->out, w->delim);
-		put_cell(w, f[i].s, f[i].len);
-	}
+	for (i = 0; i < n; i++)
+		put_cell(&w->out, f[i].s, f[i].len, w->delim, w->safe, i == 0);
 	pc_buf_addc(&w->out, '\n');
 	if (w->out.len >= WBUF)
 		return flush(w);
@@ -442,14 +514,17 @@ pc_writer_row(struct pc_writer *w, const struct pc_field *f, size_t n)
 int
 pc_writer_rowv(struct pc_writer *w, const char *const *v, size_t n)
 {
-	size_t i;
+	pc_csv_format_row(&w->out, v, NULL, n, w->delim, w->safe);
+	if (w->out.len >= WBUF)
+		return flush(w);
+	return w->failed ? -1 : 0;
+}
 
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			pc_buf_addc(&w->out, w->delim);
-		put_cell(w, v[i], strlen(v[i]));
-	}
-	pc_buf_addc(&w->out, '\n');
+/* Rows already formatted (pc_csv_format_row), n bytes of whole lines. */
+int
+pc_writer_raw(struct pc_writer *w, const char *s, size_t n)
+{
+	pc_buf_add(&w->out, s, n);
 	if (w->out.len >= WBUF)
 		return flush(w);
 	return w->failed ? -1 : 0;
@@ -524,7 +599,6 @@ pc_writer_close(struct pc_writer *w, int commit, char *err, size_t errsz)
 		}
 	}
 	pc_buf_free(&w->out);
-	pc_buf_free(&w->line);
 	free(w->tmp);
 	free(w->path);
 	free(w);

@@ -23,7 +23,8 @@
  * the typed identifiers pass their own key checks (NIR key, Luhn); a date
  * pc_date_parse accepts is a real day in 1800-2999 and reads back through
  * the ISO format; pc_nir_key is -1 or 1-97 and agrees with a plain
- * implementation, as pc_luhn_ok does.
+ * implementation, as pc_luhn_ok does; on valid UTF-8, pc_check_decoded
+ * answers what pc_check answers.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -108,8 +109,30 @@ run_check(enum pc_type t, const struct pc_column *col, const char *s,
     size_t n, struct pc_buf *out, char *why, size_t whysz)
 {
 	if (col != NULL)
-		return pc_check_column(col, vocab, s, n, out, why, whysz);
+		return pc_check_column(col, vocab, s, n, out, why, whysz, 0);
 	return pc_check(t, s, n, out, why, whysz);
+}
+
+/*
+ * pc_check_decoded skips the UTF-8 scan of a value the reader decoded:
+ * on any valid UTF-8 it must answer what pc_check answers.
+ */
+HARNESS static void
+check_decoded(enum pc_type t, const char *s, size_t n)
+{
+	struct pc_buf a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	char wa[160], wb[160];
+	int ra, rb;
+
+	if (pc_utf8_invalid(s, n) != n)
+		return;
+	ra = pc_check(t, s, n, &a, wa, sizeof wa);
+	rb = pc_check_decoded(t, s, n, &b, wb, sizeof wb);
+	CHECK(ra == rb);
+	CHECK(a.len == b.len && (a.len == 0 || memcmp(a.s, b.s, a.len) == 0));
+	CHECK(strcmp(wa, wb) == 0);
+	pc_buf_free(&a);
+	pc_buf_free(&b);
 }
 
 HARNESS static void
@@ -124,6 +147,8 @@ check_one(enum pc_type t, const struct pc_column *col, const char *s,
 
 	if (col != NULL)
 		t = col->type;
+	else if ((int)t < ntypes)
+		check_decoded(t, v, n);
 	memset(why, 'x', sizeof why);
 	r = run_check(t, col, v, n, whymode == 2 && col == NULL ? NULL : &out,
 	    whymode == 2 ? NULL : why, whysz);

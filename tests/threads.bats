@@ -1,0 +1,107 @@
+#!/usr/bin/env bats
+# pathway-new checks batches of rows on several threads (PARCOURS_THREADS):
+# whatever their number, the output, the rejects, the messages, the counts
+# and the exit status are those of one thread.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+	helper_setup
+}
+
+# Runs pathway-new on $n threads with the arguments given, keeping the
+# output, the rejects (rej.csv), stderr and the status under a name of $n.
+on_threads() {
+	local n=$1
+	shift
+	PARCOURS_THREADS=$n pathway-new -r rej.csv "$@" > "out-$n.csv" \
+	    2> "err-$n.txt" && echo 0 > "st-$n" || echo $? > "st-$n"
+	mv rej.csv "rej-$n.csv"
+}
+
+same_as_one() {
+	local n
+	for n in "$@"; do
+		cmp out-1.csv "out-$n.csv"
+		cmp rej-1.csv "rej-$n.csv"
+		cmp err-1.txt "err-$n.txt"
+		cmp st-1 "st-$n"
+	done
+}
+
+@test "an export through a map on 1, 2 and 5 threads: the same bytes out" {
+	# 5000 rows are five batches and more; the map rewrites on every
+	# thread, each with its own copy of it.
+	gen-export -s 5 -n 5000 -f dpi > export.csv
+	for n in 1 2 5; do
+		on_threads $n -m dpi-cp1252 export.csv
+	done
+	same_as_one 2 5
+	[ "$(cat st-1)" -eq 3 ]
+	[ "$(wc -l < rej-1.csv)" -gt 300 ]
+	[ "$(wc -l < out-1.csv)" -gt 4000 ]
+	[[ "$(cat err-1.txt)" =~ ^pathway-new:\ 5000\ read,\ [0-9]+\ written,\ [1-9][0-9]*\ skipped,\ [0-9]+\ rejected$ ]]
+}
+
+@test "warnings, reasons, repeats and corrections keep their order across threads" {
+	gen-export -s 8 -n 3000 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o table.csv export.csv || true
+	# A table of thousands of rows where every 7th is in Corsica (a
+	# FINESS whose key is not verified: a warning), every 11th has a
+	# birth date in the future (rejected), every 13th comes again (a
+	# repeat) and every 17th again with another name (a correction).
+	awk -F, 'BEGIN { OFS = "," }
+	    NR == 1 { print; next }
+	    NR % 7 == 0 { $12 = "2A0000001" }
+	    NR % 11 == 0 { $6 = "2099-01-01" }
+	    { print }
+	    NR % 13 == 0 { print }
+	    NR % 17 == 0 && NR % 11 != 0 { $4 = "Autre"; print }' table.csv \
+	    > input.csv
+	for n in 1 2 3; do
+		on_threads $n -v input.csv
+	done
+	same_as_one 2 3
+	[ "$(cat st-1)" -eq 3 ]
+	grep -q '^pathway-new: input.csv:7: finess: Corsican FINESS: key not verified$' err-1.txt
+	grep -q '^pathway-new: input.csv:11: birth_date: in the future$' err-1.txt
+	[[ "$(tail -n 1 err-1.txt)" =~ ^pathway-new:\ [0-9]+\ read,\ [0-9]+\ written\ \([1-9][0-9]*\ corrections\),\ [1-9][0-9]*\ skipped,\ [1-9][0-9]*\ rejected$ ]]
+	# a line per warning and per reason, in the order of the input
+	grep -o 'input.csv:[0-9]*' err-1.txt | cut -d: -f2 > lines.txt
+	sort -n -c lines.txt
+}
+
+@test "a standard input read on several threads, unreadable rows and all" {
+	printf 'ins,family_name,given_names,birth_date,sex,icd10,diagnosis_date\n' > in.csv
+	for i in $(seq 1 1500); do
+		printf '255081416802538,Martin,Jeanne,1955-08-02,F,C509,2026-10-12\n'
+		[ $((i % 100)) -ne 0 ] || printf 'too,few\n'
+	done >> in.csv
+	printf 'x\342\202\254\377,Y,Z,1955-08-02,F,C509,2026-10-12\n' >> in.csv
+	for n in 1 4; do
+		PARCOURS_THREADS=$n pathway-new -r rej-$n.csv < in.csv \
+		    > out-$n.csv 2> err-$n.txt || echo $? > st-$n
+	done
+	cmp out-1.csv out-4.csv
+	cmp rej-1.csv rej-4.csv
+	cmp err-1.txt err-4.txt
+	cmp st-1 st-4
+	[ "$(wc -l < out-1.csv)" -eq 2 ]
+	[ "$(wc -l < rej-1.csv)" -eq 17 ]
+	[ "$(tail -n 1 err-1.txt)" = "pathway-new: 1516 read, 1 written, 1499 skipped, 16 rejected" ]
+}
+
+@test "PARCOURS_THREADS must be a number of threads, 1 to 64" {
+	for bad in 0 65 two -1; do
+		PARCOURS_THREADS=$bad run --separate-stderr pathway-new \
+		    -m dpi-cp1252 -o out.csv "$share/sample-dpi.csv"
+		assert_failure 2
+		[ "$stderr" = "pathway-new: PARCOURS_THREADS=$bad: a number of threads is 1 to 64" ]
+		[ ! -e out.csv ]
+	done
+	PARCOURS_THREADS=64 run pathway-new -m dpi-cp1252 -r /dev/null \
+	    -o out.csv "$share/sample-dpi.csv"
+	assert_failure 3
+	[ -s out.csv ]
+}
