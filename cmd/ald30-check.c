@@ -65,6 +65,7 @@ struct run {
 	struct pc_key		 pseudo;	/* --pseudonymize */
 	int			 found;		/* a problem row */
 	struct pc_annotate	 an;
+	struct pc_events_bg	*bg;		/* -E, being read */
 	struct pc_buf		 icd, gp;
 	struct verdict		*v;
 	/* The columns of the table being read (all inputs share them). */
@@ -623,6 +624,15 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 	return 0;
 }
 
+/* The event table, loaded beside the pathway table's first input. */
+static int
+events_ready(void *arg)
+{
+	struct run *r = arg;
+
+	return pc_events_ready(r->bg, &r->ev, &r->an);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -698,6 +708,7 @@ main(int argc, char *argv[])
 		}
 	}
 	argc -= optind;
+	(void)pc_threads();	/* a bad PARCOURS_THREADS is a usage error */
 	argv += optind;
 	if (r.asof == PC_NODATE)
 		r.asof = pc_today();
@@ -723,12 +734,8 @@ main(int argc, char *argv[])
 			r.an.status = PC_EXIT_USAGE;
 			goto done;
 		}
-		if ((r.ev = pc_events_load(evpath, vocab, err,
-		    sizeof err)) == NULL) {
-			pc_warnx("%s", err);
-			r.an.status = PC_EXIT_REJECT;
-			goto done;
-		}
+		/* Read beside the pathways: pc_annotate_file waits for it. */
+		r.bg = pc_events_start(evpath, vocab);
 	}
 
 	r.an.key = "pathway_id";
@@ -739,6 +746,7 @@ main(int argc, char *argv[])
 	r.an.nadd = NNEW;
 	r.an.outpath = outpath;
 	r.an.delim = delim;
+	r.an.ready = events_ready;
 	r.v = &verdict;
 	if (argc == 0)
 		pc_annotate_file(&r.an, NULL, row, &r);
@@ -753,7 +761,7 @@ done:
 	free(r.codes);
 	for (i = 0; i < NKINDS; i++)
 		free(r.terms[i]);
-	pc_events_free(r.ev);
+	pc_events_stop(r.bg);
 	pc_vocab_free(vocab);
 	return r.an.status;
 }

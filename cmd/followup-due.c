@@ -99,6 +99,7 @@ struct run {
 	struct pc_key		 pseudo;	/* --pseudonymize */
 	int			 overdue;
 	struct pc_annotate	 an;
+	struct pc_events_bg	*bg;		/* -E, being read */
 	struct result		*res;
 	/* The columns of the table being read (all inputs share them). */
 	const struct pc_latest	*cl;
@@ -900,6 +901,15 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 	return rc;
 }
 
+/* The event table, loaded beside the pathway table's first input. */
+static int
+events_ready(void *arg)
+{
+	struct run *r = arg;
+
+	return pc_events_ready(r->bg, &r->ev, &r->an);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -978,6 +988,7 @@ main(int argc, char *argv[])
 		}
 	}
 	argc -= optind;
+	(void)pc_threads();	/* a bad PARCOURS_THREADS is a usage error */
 	argv += optind;
 	if (r.asof == PC_NODATE)
 		r.asof = pc_today();
@@ -1007,12 +1018,8 @@ main(int argc, char *argv[])
 			r.an.status = PC_EXIT_USAGE;
 			goto done;
 		}
-		if ((r.ev = pc_events_load(r.evpath, vocab, err,
-		    sizeof err)) == NULL) {
-			pc_warnx("%s", err);
-			r.an.status = PC_EXIT_REJECT;
-			goto done;
-		}
+		/* Read beside the pathways: pc_annotate_file waits for it. */
+		r.bg = pc_events_start(r.evpath, vocab);
 	}
 
 	r.an.key = "pathway_id";
@@ -1023,6 +1030,7 @@ main(int argc, char *argv[])
 	r.an.nadd = NNEW;
 	r.an.outpath = outpath;
 	r.an.delim = delim;
+	r.an.ready = events_ready;
 	r.res = &res;
 	if (argc == 0)
 		pc_annotate_file(&r.an, NULL, row, &r);
@@ -1034,7 +1042,7 @@ done:
 	free(defsched);
 	free(defcard);
 	free_tables(&r);
-	pc_events_free(r.ev);
+	pc_events_stop(r.bg);
 	pc_vocab_free(vocab);
 	return r.an.status;
 }

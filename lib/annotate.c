@@ -125,21 +125,30 @@ pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
 	const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" :
 	    path;
 	size_t i, k, n, plen;
-	int fd, rc;
+	int fd, rc, syserr;
 
 	if (a->failed)
 		return -2;
 	/* A missing file is a system error (4), not a rejected table (3). */
-	if (path != NULL && strcmp(path, "-") != 0) {
-		if ((fd = open(path, O_RDONLY)) == -1) {
-			pc_warnx("%s: %s", path, strerror(errno));
-			return refuse(a, NULL, PC_EXIT_IO);
-		}
-		close(fd);
+	if (path != NULL && strcmp(path, "-") != 0 &&
+	    (fd = open(path, O_RDONLY)) == -1) {
+		snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
+		l = NULL;
+		syserr = 1;
+	} else {
+		if (path != NULL && strcmp(path, "-") != 0)
+			close(fd);
+		l = pc_latest_load(path, &ro, a->key, err, sizeof err);
+		syserr = pc_syserr != 0;
 	}
-	if ((l = pc_latest_load(path, &ro, a->key, err, sizeof err)) == NULL) {
+	if (a->ready != NULL && a->ready(arg) == -1) {
+		pc_latest_free(l);
+		a->failed = 1;
+		return -2;
+	}
+	if (l == NULL) {
 		pc_warnx("%s", err);
-		return refuse(a, NULL, pc_syserr ? PC_EXIT_IO : PC_EXIT_REJECT);
+		return refuse(a, NULL, syserr ? PC_EXIT_IO : PC_EXIT_REJECT);
 	}
 	for (k = 0; k < a->nneed; k++)
 		if (pc_latest_col(l, a->need[k]) == -1) {

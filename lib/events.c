@@ -14,6 +14,7 @@
  * pc_events_of() spells a pathway's events out as struct pc_event into
  * one buffer, reused by the next call.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,4 +473,81 @@ pc_events_free(struct pc_events *e)
 	free(e->count);
 	free(e->out);
 	free(e);
+}
+
+/*
+ * The event table is most of what ald30-check and followup-due read:
+ * loaded on a thread of its own (PARCOURS_THREADS above 1) while the
+ * calling thread reads the pathway table.  Nothing is said from the
+ * thread: pc_events_ready says what went wrong, in its turn.
+ */
+struct pc_events_bg {
+	pthread_t		 tid;
+	int			 started, joined;
+	char			*path;
+	const struct pc_vocab	*vocab;
+	struct pc_events	*ev;
+	char			 err[512];
+};
+
+static void *
+load_bg(void *arg)
+{
+	struct pc_events_bg *b = arg;
+
+	b->ev = pc_events_load(b->path, b->vocab, b->err, sizeof b->err);
+	return NULL;
+}
+
+struct pc_events_bg *
+pc_events_start(const char *path, const struct pc_vocab *vocab)
+{
+	struct pc_events_bg *b = pc_xcalloc(1, sizeof *b);
+
+	b->path = pc_xstrdup(path);
+	b->vocab = vocab;
+	/* No thread: pc_events_ready loads it then, as before. */
+	if (pc_threads() > 1 && pthread_create(&b->tid, NULL, load_bg, b) == 0)
+		b->started = 1;
+	return b;
+}
+
+static void
+join(struct pc_events_bg *b)
+{
+	if (b->joined)
+		return;
+	if (b->started)
+		pthread_join(b->tid, NULL);
+	else
+		load_bg(b);
+	b->joined = 1;
+}
+
+int
+pc_events_ready(struct pc_events_bg *b, struct pc_events **ev,
+    struct pc_annotate *an)
+{
+	if (b == NULL)
+		return 0;	/* no event table */
+	if (!b->joined) {
+		join(b);
+		if (b->ev == NULL) {
+			pc_warnx("%s", b->err);
+			pc_annotate_status(an, PC_EXIT_REJECT);
+		}
+	}
+	*ev = b->ev;
+	return b->ev != NULL ? 0 : -1;
+}
+
+void
+pc_events_stop(struct pc_events_bg *b)
+{
+	if (b == NULL)
+		return;
+	join(b);
+	pc_events_free(b->ev);
+	free(b->path);
+	free(b);
 }

@@ -196,7 +196,7 @@ struct pc_readopt {
  * read): 0 since pc_reader_open when the trouble, if any, was the data's.
  * A tool tells a system error (status 4) from a rejected input (3) by it.
  */
-extern int pc_syserr;
+extern _Thread_local int pc_syserr;
 
 struct pc_reader;
 
@@ -637,6 +637,12 @@ struct pc_annotate {
 	int			  delim;
 	int			  safe_csv;
 	const struct pc_key	 *pseudo;	/* --pseudonymize, or NULL */
+	/*
+	 * If not NULL, called with the tool's argument once an input is read
+	 * and before anything is said of it: -1 ends the run (the tool said
+	 * why), as when a table loaded beside this one failed.
+	 */
+	int			(*ready)(void *);
 	/* kept by annotate.c */
 	struct pc_writer	 *out;
 	char			**hdr;
@@ -720,6 +726,19 @@ const struct pc_event *pc_events_of(const struct pc_events *,
 	    const char *pathway_id, size_t *n);
 size_t	 pc_events_count(const struct pc_events *);
 void	 pc_events_free(struct pc_events *);
+/*
+ * pc_events_load on a thread of its own, beside the pathway table's
+ * reading; pc_events_ready, as a pc_annotate ready, waits for the table
+ * and puts it in *ev, or says why it failed (status 3) and returns -1;
+ * pc_events_stop frees the table too.
+ */
+struct pc_events_bg;
+struct pc_annotate;
+struct pc_events_bg *pc_events_start(const char *path,
+	    const struct pc_vocab *);
+int	 pc_events_ready(struct pc_events_bg *, struct pc_events **,
+	    struct pc_annotate *);
+void	 pc_events_stop(struct pc_events_bg *);
 
 /* ---- pathways.c: the pathway table of -P, by id and by INS ------------- */
 

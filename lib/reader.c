@@ -573,7 +573,7 @@ check_utf8(struct pc_reader *r)
 }
 
 /* Orders column numbers by name, then by number. */
-static const struct pc_reader *sort_r;
+static _Thread_local const struct pc_reader *sort_r;
 
 static int
 colcmp(const void *a, const void *b)
@@ -617,7 +617,7 @@ dup_column(const struct pc_reader *r, size_t *second, size_t *first)
 	return 1;
 }
 
-int pc_syserr;
+_Thread_local int pc_syserr;
 
 struct pc_reader *
 pc_reader_open(const char *path, const struct pc_readopt *opt, char *err,

@@ -105,3 +105,51 @@ same_as_one() {
 	assert_failure 3
 	[ -s out.csv ]
 }
+
+@test "ald30-check and followup-due read the event table beside the pathways: the same bytes out" {
+	gen-export -s 9 -n 2500 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o pathways.csv export.csv || true
+	# five events a pathway, from the pathways' own dates
+	awk -F, 'BEGIN { OFS = ","; print "pathway_id,date,kind,until" }
+	    NR > 1 { print $1, $11, "ald-request", ""
+	        print $1, $11, "ald-granted", ""
+	        print $1, $11, "treatment-start", ""
+	        print $1, $11, "visit", "" }' pathways.csv > events.csv
+	for tool in ald30-check followup-due; do
+		for n in 1 2 4; do
+			PARCOURS_THREADS=$n $tool -n 2026-11-23 -E events.csv \
+			    pathways.csv > "out-$n.csv" 2> "err-$n.txt" &&
+			    echo 0 > "st-$n" || echo $? > "st-$n"
+		done
+		cmp out-1.csv out-2.csv
+		cmp out-1.csv out-4.csv
+		cmp err-1.txt err-2.txt
+		cmp st-1 st-2
+		[ "$(wc -l < out-1.csv)" -eq "$(wc -l < pathways.csv)" ]
+	done
+}
+
+@test "an event table that fails is said first, and nothing is written, on any number of threads" {
+	gen-export -s 9 -n 300 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o pathways.csv export.csv || true
+	printf 'pathway_id,date,kind,until\nxx,2020-01-01,bogus,\n' > events.csv
+	for tool in ald30-check followup-due; do
+		for n in 1 2; do
+			PARCOURS_THREADS=$n run --separate-stderr $tool \
+			    -E events.csv -o out.csv missing.csv pathways.csv
+			assert_failure 3
+			[ "$output" = "" ]
+			[[ "$stderr" == "$tool: events.csv:2: kind: \"bogus\" is not a word of event_kind ("* ]]
+			[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+			[ ! -e out.csv ]
+		done
+	done
+}
+
+@test "ald30-check and followup-due: PARCOURS_THREADS must be 1 to 64 too" {
+	for tool in ald30-check followup-due; do
+		PARCOURS_THREADS=0 run --separate-stderr $tool /dev/null
+		assert_failure 2
+		[ "$stderr" = "$tool: PARCOURS_THREADS=0: a number of threads is 1 to 64" ]
+	done
+}
