@@ -151,7 +151,7 @@ quoted_by(int delim)
  * such a cell gets a leading apostrophe, which spreadsheets show as text
  * (OWASP, "CSV Injection"); the apostrophe itself never needs quotes.
  */
-static inline void
+static inline __attribute__((always_inline)) void
 put_cell(struct pc_buf *b, const char *cs, size_t n, int delim, int safe,
     int first)
 {

@@ -31,7 +31,8 @@ echo "Export: $rows rows, $impbytes bytes (cp1252, ';', CRLF).  Tables:" \
 echo
 echo "$(hyperfine --version); $(mlr --version 2>/dev/null || echo 'no mlr');" \
     "DuckDB $(node -e "console.log(require('@duckdb/node-api/package.json').version)" 2>/dev/null || echo none)" \
-    "through @duckdb/node-api, 2 threads;" \
+    "through @duckdb/node-api, 2 threads; parcours on" \
+    "${PARCOURS_THREADS:-$(nproc) (PARCOURS_THREADS unset, at most 8)} threads;" \
     "$(iconv --version | head -n 1); $(cc --version | head -n 1)."
 echo
 echo "| command | median s | CPU s | MB/s | rows/s | peak RSS MB | floor speed | floor speed, CPU | peer time / ours |"
