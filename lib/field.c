@@ -286,12 +286,10 @@ check_code(struct chk *c)
 static int
 check_date(struct chk *c)
 {
-	long days;
 	char buf[11];
 
-	if (pc_date_parse(c->s, c->n, NULL, &days, c->why, c->whysz) == -1)
+	if (pc_date_parse_iso(c->s, c->n, NULL, buf, c->why, c->whysz) == -1)
 		return PC_CHECK_BAD;
-	pc_date_fmt(days, buf);
 	pc_buf_set(c->out, buf, 10);
 	return PC_CHECK_OK;
 }
@@ -904,7 +902,8 @@ check(enum pc_type t, const char *s, size_t n, struct pc_buf *out,
 	}
 	if (r == PC_CHECK_BAD)
 		pc_buf_clear(c.out);
-	pc_buf_free(&c.vis);
+	if (c.vis.s != NULL)
+		pc_buf_free(&c.vis);
 	if (scratch.s != NULL)
 		pc_buf_free(&scratch);
 	return r;

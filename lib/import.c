@@ -17,11 +17,16 @@ void
 pc_import_init(struct pc_import *im, const struct pc_table *t,
     struct pc_map *map, const struct pc_vocab *vocab)
 {
+	size_t c;
+
 	memset(im, 0, sizeof *im);
 	im->t = t;
 	im->map = map;
 	im->vocab = vocab;
 	im->delim_out = ',';
+	/* Asked for every column of every row: asked once. */
+	for (c = 0; map != NULL && c < t->ncols; c++)
+		im->mapchg[c] = (unsigned char)pc_map_changes(map, c);
 }
 
 void
@@ -231,7 +236,7 @@ pc_import_values(struct pc_import *im, const struct pc_binding *b,
 			n = 0;
 		}
 		/* A copy only for the map to rewrite: most columns it leaves. */
-		if (im->map != NULL && pc_map_changes(im->map, c)) {
+		if (im->mapchg[c]) {
 			pc_buf_set(&im->val, s, n);
 			if (pc_map_value(im->map, c, &im->val, why,
 			    sizeof why) == -1) {

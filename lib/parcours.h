@@ -551,6 +551,7 @@ struct pc_import {
 	int			 empty[PC_MAXCOLS];	/* given no value */
 	struct pc_buf		 reasons;
 	struct pc_buf		 val, msg;
+	unsigned char		 mapchg[PC_MAXCOLS];	/* pc_map_changes */
 	int			 defer;	/* warnings into warns, not stderr */
 	struct pc_buf		 warns;	/* lines, each ending in \n */
 };
