@@ -123,7 +123,7 @@ grow(struct strset *set)
 	struct slot *sl = set->slot;
 
 	set->nslot = old ? old * 2 : 1024;
-	set->slot = pc_xcalloc(set->nslot, sizeof *set->slot);
+	set->slot = pc_table_alloc(set->nslot, sizeof *set->slot);
 	for (i = 0; i < old; i++) {
 		if (sl[i].i == 0)
 			continue;
@@ -132,7 +132,7 @@ grow(struct strset *set)
 			;
 		set->slot[j] = sl[i];
 	}
-	free(sl);
+	pc_table_free(sl, old, sizeof *sl);
 }
 
 /* The index of s in set, or -1. */
@@ -182,7 +182,7 @@ intern(struct pc_events *e, struct strset *set, const char *s, size_t n,
 static void
 strset_free(struct strset *set)
 {
-	free(set->slot);
+	pc_table_free(set->slot, set->nslot, sizeof *set->slot);
 	free(set->s);
 }
 

@@ -18,9 +18,6 @@
  * be written.  A row is skipped only when its digest, which covers the
  * values the id is made from, matches as well, so no row is lost to it.
  */
-#include <sys/mman.h>
-
-#include <err.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,48 +35,13 @@ struct pc_idset {
 	size_t		 count;		/* entries */
 };
 
-/*
- * Past a few hundred thousand ids every probe lands on another 4 KiB page
- * and misses the TLB as well as the cache: a large table is mapped on its
- * own and asked for huge pages (2 MiB: a million ids' 48 MB in two dozen
- * TLB entries), which the kernel gives where it can.  Zeroed either way.
- */
-#define HUGE_FROM	(4u << 20)
-
-static struct entry *
-slots_alloc(size_t cap)
-{
-	size_t bytes = cap * sizeof(struct entry);
-	void *p;
-
-	if (bytes < HUGE_FROM)
-		return pc_xcalloc(cap, sizeof(struct entry));
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		err(PC_EXIT_IO, "mmap");
-	(void)madvise(p, bytes, MADV_HUGEPAGE);
-	return p;
-}
-
-static void
-slots_free(struct entry *slot, size_t cap)
-{
-	size_t bytes = cap * sizeof(struct entry);
-
-	if (bytes < HUGE_FROM)
-		free(slot);
-	else if (slot != NULL)
-		munmap(slot, bytes);
-}
-
 struct pc_idset *
 pc_idset_new(void)
 {
 	struct pc_idset *s = pc_xcalloc(1, sizeof *s);
 
 	s->cap = 1024;
-	s->slot = slots_alloc(s->cap);
+	s->slot = pc_table_alloc(s->cap, sizeof *s->slot);
 	return s;
 }
 
@@ -90,7 +52,7 @@ rehash(struct pc_idset *s, size_t cap)
 	size_t i, j, oldcap = s->cap;
 
 	s->cap = cap;
-	s->slot = slots_alloc(s->cap);
+	s->slot = pc_table_alloc(s->cap, sizeof *s->slot);
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].h == 0)
 			continue;
@@ -99,7 +61,7 @@ rehash(struct pc_idset *s, size_t cap)
 			;
 		s->slot[j] = old[i];
 	}
-	slots_free(old, oldcap);
+	pc_table_free(old, oldcap, sizeof *old);
 }
 
 /*
@@ -173,6 +135,6 @@ pc_idset_free(struct pc_idset *s)
 {
 	if (s == NULL)
 		return;
-	slots_free(s->slot, s->cap);
+	pc_table_free(s->slot, s->cap, sizeof *s->slot);
 	free(s);
 }

@@ -57,7 +57,7 @@ rehash(struct pc_latest *l)
 	size_t i, j, nold = l->nslot;
 
 	l->nslot = l->nslot ? l->nslot * 2 : 1024;
-	l->slot = pc_xcalloc(l->nslot, sizeof *l->slot);
+	l->slot = pc_table_alloc(l->nslot, sizeof *l->slot);
 	for (i = 0; i < nold; i++) {
 		if (old[i].i == 0)
 			continue;
@@ -66,7 +66,7 @@ rehash(struct pc_latest *l)
 			;
 		l->slot[j] = old[i];
 	}
-	free(old);
+	pc_table_free(old, nold, sizeof *old);
 }
 
 /* The bytes a packed row takes. */
@@ -256,7 +256,7 @@ pc_latest_free(struct pc_latest *l)
 		free(l->cols[i]);
 	free(l->cols);
 	free(l->rows);
-	free(l->slot);
+	pc_table_free(l->slot, l->nslot, sizeof *l->slot);
 	free(l->tmp);
 	free(l);
 }
