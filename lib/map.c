@@ -510,17 +510,22 @@ rewrite(struct pc_map *m, struct rewrite *rw, struct pc_buf *v, char *why,
 		remember(rw, v->s, v->len, v->s, v->len);
 		return 0;
 	}
-	for (;;) {
-		pc_buf_reserve(&m->tmp, v->len + 64);
+	/*
+	 * A match that failed (a limit) is reported as it is.  Otherwise a
+	 * substitution that overflows says the length it needs, and the
+	 * second try, with that room, cannot overflow again.
+	 */
+	pc_buf_reserve(&m->tmp, v->len + 64);
+	for (int tries = 0; rc >= 0 && tries < 2; tries++) {
 		outlen = m->tmp.cap;
-		rc = rc < 0 ? rc : pcre2_substitute(rw->re, (PCRE2_SPTR)v->s,
-		    v->len, 0, PCRE2_SUBSTITUTE_MATCHED |
-		    PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, rw->md, m->mctx,
-		    (PCRE2_SPTR)rw->repl, PCRE2_ZERO_TERMINATED,
-		    (PCRE2_UCHAR *)m->tmp.s, &outlen);
-		if (rc != PCRE2_ERROR_NOMEMORY)
+		rc = pcre2_substitute(rw->re, (PCRE2_SPTR)v->s, v->len, 0,
+		    PCRE2_SUBSTITUTE_MATCHED | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+		    rw->md, m->mctx, (PCRE2_SPTR)rw->repl,
+		    PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)m->tmp.s, &outlen);
+		if (rc != PCRE2_ERROR_NOMEMORY || tries == 1)
 			break;
 		pc_buf_reserve(&m->tmp, outlen + 1);
+		rc = 0;
 	}
 	if (rc == 0)
 		return 0;

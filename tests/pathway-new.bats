@@ -280,6 +280,19 @@ EOF
 	[[ "${stderr_lines[0]}" == "pathway-new: slow.csv:2: family_name: rewrite of test.map line 17: "* ]]
 }
 
+@test "a rewrite may lengthen a value past twice its size, and the next one work on that" {
+	map_fixture
+	# 150 bytes from 6: more than the room first made for the result.
+	long="Jeanne $(printf 'Marie-Thérèse %.0s' 1 2 3 4 5 6 7 8 9)"
+	echo "rewrite given_names ^Jeanne\$ \"$long\"" >> test.map
+	echo 'rewrite given_names "^(\S+) (\S+) .*$" "$1 $2"' >> test.map
+	run --separate-stderr timeout 20 pathway-new -m test.map exp.csv
+	assert_failure 3
+	[[ "${lines[1]}" == *",A1,Lefèvre,Jeanne Marie-Thérèse,1955-08-02,F,"* ]]
+	[[ "${lines[2]}" == *",A2,N’Diaye,Jean,1978-05-01,M,"* ]]
+	[ "${stderr_lines[1]}" = "pathway-new: 3 read, 2 written, 0 skipped, 1 rejected" ]
+}
+
 @test "importing the same export twice adds nothing the second time" {
 	map_fixture
 	run pathway-new -m test.map -P p.csv -a p.csv -r r1.csv exp.csv
