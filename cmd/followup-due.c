@@ -86,9 +86,22 @@ struct result {
 	char	basis[128];
 };
 
+/*
+ * The rule an ICD-10 code and an age band came to: a few hundred codes
+ * over a million pathways, and each a walk through the rules' patterns.
+ */
+#define NCHOICE	1024
+
+struct choice {
+	char			 icd[8];	/* "" for an empty slot */
+	int			 band;
+	const struct rule	*ru;		/* NULL: no rule */
+};
+
 struct run {
 	struct rule		*rules;
 	size_t			 nrules;
+	struct choice		 choice[NCHOICE];
 	pcre2_match_context	*mctx;
 	struct cardiac		 card;
 	struct pc_events	*ev;
@@ -714,7 +727,7 @@ echo(struct run *r, const struct pc_event *ev, size_t nev, int age,
 }
 
 static const struct rule *
-choose(struct run *r, const char *icd, int age, int *err)
+choose_all(struct run *r, const char *icd, int age, int *err)
 {
 	size_t i;
 	int rc;
@@ -747,6 +760,37 @@ choose(struct run *r, const char *icd, int age, int *err)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * The ages the rules tell apart (AGE_CHILD, AGE_AYA, AGE_ADULT) fall in
+ * four bands; a code and a band always come to the same rule, and a
+ * pattern that failed is asked again, to report it on each row.
+ */
+static const struct rule *
+choose(struct run *r, const char *icd, int age, int *err)
+{
+	int band = (age >= 15) + (age >= 18) + (age > 24);
+	size_t n = strlen(icd), h = (size_t)band;
+	const struct rule *ru;
+	struct choice *c;
+
+	if (n == 0 || n >= sizeof c->icd)
+		return choose_all(r, icd, age, err);
+	for (size_t i = 0; i < n; i++)
+		h = h * 31 + (unsigned char)icd[i];
+	c = &r->choice[h % NCHOICE];
+	if (c->band == band && strcmp(c->icd, icd) == 0) {
+		*err = 0;
+		return c->ru;
+	}
+	ru = choose_all(r, icd, age, err);
+	if (*err == 0) {
+		memcpy(c->icd, icd, n + 1);
+		c->band = band;
+		c->ru = ru;
+	}
+	return ru;
 }
 
 /*
