@@ -830,6 +830,19 @@ $PAUL_OUT"
 pathway-new: 2 read, 1 written, 0 skipped, 1 rejected"
 }
 
+@test "csv: a row of 65537 fields, one past the limit, is rejected as past it" {
+	{ printf '%s\n' "$HDR"; head -c 65536 /dev/zero | tr '\0' ,; echo
+	    printf '%s\n' "$PAUL"; } > wide.csv
+	run --separate-stderr pathway-new wide.csv
+	assert_failure 3
+	assert_equal "$stderr" "pathway-new: wide.csv:2: more than 65536 fields (not kept)
+pathway-new: 2 read, 1 written, 0 skipped, 1 rejected"
+	run --separate-stderr pathway-new -r rej.csv wide.csv
+	assert_failure 3
+	[ "$(tail -n 1 rej.csv)" = ",,,,,,,2,more than 65536 fields (not kept)" ]
+	[ "$(tr -cd '\000' < rej.csv | wc -c)" -eq 0 ]
+}
+
 @test "csv: a line of 65536 fields with a quote in the last is read whole" {
 	{ printf '%s\n' "$HDR"; head -c 65535 /dev/zero | tr '\0' ,
 	    printf '"x"\n%s\n' "$PAUL"; } > wide.csv
