@@ -147,6 +147,22 @@ breast() {
 	[ "$(added 2)" = "2025-04-10,ok,0,generic-adult,,,,," ]
 }
 
+@test "an event table out of date order is read by date within each pathway" {
+	pw p1 1960-01-01 2025-11-01 C50.9
+	pw p2 1960-01-01 2025-11-01 C50.9
+	ev p1 2026-03-01 visit
+	ev p2 2026-01-15 treatment-end
+	ev p1 2026-01-15 treatment-end
+	ev p1 2025-06-01 treatment-end
+	ev p2 2025-11-20 treatment-start
+	ev p1 2025-05-20 treatment-start
+	due -n 2026-04-01
+	assert_success
+	# p1: the latest end anchors, the visit after it restarts the clock
+	[ "$(added 1)" = "2026-07-01,ok,0,breast,,,,," ]
+	[ "$(added 2)" = "2026-05-15,ok,0,breast,,,,," ]
+}
+
 @test "month ends and leap years: the last day of a shorter month" {
 	pw g1 1950-01-01 2023-09-01 C61
 	ev g1 2023-11-30 treatment-end		# 3 months: 29 February 2024
