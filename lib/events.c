@@ -4,13 +4,15 @@
  * pps-render): memory grows with the events only, and a pathway's events
  * come sorted by date.
  *
- * Millions of events, so each is held in 40 bytes: dates as days, the
- * kind and the source as indices into sets of distinct strings (a table
- * has a dozen kinds and a few sources), the detail in an arena of large
- * blocks freed at once.  Each pathway id is kept once.  The events are
- * grouped by pathway by a counting sort on the pathway's index, in place,
- * which keeps the file's order within a pathway; a table is written in
- * date order, so a pathway's events are only sorted when they are not.
+ * Millions of events, so each is held in 32 bytes, plus 4 for the index:
+ * dates as days, the kind and the source as indices into sets of
+ * distinct strings (a table has a dozen kinds and a few sources), the
+ * detail in an arena of large blocks freed at once, the event's number
+ * its place in the file.  Each pathway id is kept once.  The events stay
+ * in the file's order; a counting sort on the pathway's index lists their
+ * numbers pathway by pathway, in the file's order within a pathway; a
+ * table is written in date order, so a pathway's list is only sorted when
+ * it is not.
  * pc_events_of() spells a pathway's events out as struct pc_event into
  * one buffer, reused by the next call.
  */
@@ -42,12 +44,11 @@ struct cev {
 	const char	*detail;
 	unsigned long	 line;
 	int32_t		 date, until;	/* days; PC_NODATE: no until */
-	uint32_t	 seq;		/* order in the file */
 	uint32_t	 kind, source;	/* into e->kinds, e->sources */
 };
 
 struct pc_events {
-	struct cev	*ev;		/* by pathway once loaded */
+	struct cev	*ev;		/* in the file's order */
 	size_t		 n, cap;
 	struct strset	 ids;		/* the pathways */
 	uint32_t	*first, *count;	/* of each pathway, into order */
@@ -447,7 +448,7 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 		else
 			ev->source = intern(e, &e->sources, "", 0, NULL);
 		ev->line = row->line;
-		ev->seq = (uint32_t)e->n++;
+		e->n++;		/* its number is its order in the file */
 	}
 	if (rc != -1)
 		resolve(e, &bt, where);
@@ -497,7 +498,7 @@ pc_events_of(const struct pc_events *e, const char *pathway_id, size_t *n)
 		out[i].detail = c->detail;
 		out[i].source = e->sources.s[c->source];
 		out[i].line = c->line;
-		out[i].seq = c->seq;
+		out[i].seq = o[i];
 		out[i].pathway = (size_t)p;
 	}
 	*n = e->count[p];
