@@ -9,6 +9,7 @@
 
 #include <err.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parcours.h"
 
@@ -39,6 +40,41 @@ pc_table_alloc(size_t n, size_t size)
 		err(PC_EXIT_IO, "mmap of %zu bytes", bytes);
 	(void)madvise(p, bytes, MADV_HUGEPAGE);
 	return p;
+}
+
+/*
+ * The table p of oldn elements made one of newn (more), the new ones
+ * zeroed.  Mapped, it grows by mremap: no copy, and its pages stay.
+ */
+void *
+pc_table_grow(void *p, size_t oldn, size_t newn, size_t size)
+{
+	size_t oldb = oldn * size, newb;
+	void *q;
+
+	if (p == NULL || oldn == 0) {
+		pc_table_free(p, oldn, size);
+		return pc_table_alloc(newn, size);
+	}
+	if (size != 0 && newn > SIZE_MAX / size)
+		errx(PC_EXIT_IO, "a table of %zu entries is too large", newn);
+	newb = newn * size;
+	if (newb < HUGE_FROM) {
+		q = pc_xreallocarray(p, newn, size);
+		memset((char *)q + oldb, 0, newb - oldb);
+		return q;
+	}
+	if (oldb < HUGE_FROM) {
+		q = pc_table_alloc(newn, size);
+		memcpy(q, p, oldb);
+		free(p);
+		return q;
+	}
+	q = mremap(p, oldb, newb, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED)
+		err(PC_EXIT_IO, "mremap to %zu bytes", newb);
+	(void)madvise(q, newb, MADV_HUGEPAGE);
+	return q;
 }
 
 void

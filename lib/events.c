@@ -237,8 +237,8 @@ group(struct pc_events *e, const uint32_t *where)
 	size_t i, p, npw = e->ids.n;
 	uint32_t *next;
 
-	e->first = pc_xcalloc(npw ? npw : 1, sizeof *e->first);
-	e->order = pc_xcalloc(e->n ? e->n : 1, sizeof *e->order);
+	e->first = pc_table_alloc(npw ? npw : 1, sizeof *e->first);
+	e->order = pc_table_alloc(e->n ? e->n : 1, sizeof *e->order);
 	next = pc_xcalloc(npw ? npw : 1, sizeof *next);
 	for (p = 1; p < npw; p++)
 		e->first[p] = next[p] = e->first[p - 1] + e->count[p - 1];
@@ -325,9 +325,9 @@ resolve(struct pc_events *e, struct batch *b, uint32_t *where)
 
 		p = intern_h(e, ids, b->item[k].h, s, n, &added);
 		if (added && e->countcap < ids->cap) {
+			e->count = pc_table_grow(e->count, e->countcap,
+			    ids->cap, sizeof *e->count);
 			e->countcap = ids->cap;
-			e->count = pc_xreallocarray(e->count, e->countcap,
-			    sizeof *e->count);
 		}
 		if (added)
 			e->count[p] = 0;
@@ -419,9 +419,12 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 			break;
 		}
 		if (e->n == e->cap) {
-			e->cap = e->cap ? e->cap * 2 : 1024;
-			e->ev = pc_xreallocarray(e->ev, e->cap, sizeof *e->ev);
-			where = pc_xreallocarray(where, e->cap, sizeof *where);
+			size_t cap = e->cap ? e->cap * 2 : 1024;
+
+			/* Huge pages: the faults of 4 KiB ones showed. */
+			e->ev = pc_table_grow(e->ev, e->cap, cap, sizeof *e->ev);
+			where = pc_table_grow(where, e->cap, cap, sizeof *where);
+			e->cap = cap;
 		}
 		bt.item[bt.n].off = bt.bytes.len;
 		bt.item[bt.n].len = f[col[0]].len;
@@ -456,12 +459,12 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 	pc_buf_free(&canon);
 	pc_reader_close(rd);
 	if (rc == -1) {
-		free(where);
+		pc_table_free(where, e->cap, sizeof *where);
 		pc_events_free(e);
 		return NULL;
 	}
 	group(e, where);
-	free(where);
+	pc_table_free(where, e->cap, sizeof *where);
 	max = sort_dates(e);
 	e->out = pc_xcalloc(max ? max : 1, sizeof *e->out);
 	return e;
@@ -529,15 +532,15 @@ pc_events_free(struct pc_events *e)
 	if (e == NULL)
 		return;
 	pc_arena_free(&e->arena);
-	free(e->ev);
+	pc_table_free(e->ev, e->cap, sizeof *e->ev);
 	strset_free(&e->ids);
 	strset_free(&e->kinds);
 	strset_free(&e->sources);
 	strset_free(&e->raw);
 	free(e->rawkind);
-	free(e->first);
-	free(e->order);
-	free(e->count);
+	pc_table_free(e->first, e->ids.n ? e->ids.n : 1, sizeof *e->first);
+	pc_table_free(e->order, e->n ? e->n : 1, sizeof *e->order);
+	pc_table_free(e->count, e->countcap, sizeof *e->count);
 	free(e->out);
 	free(e);
 }

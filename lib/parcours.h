@@ -102,6 +102,7 @@ void	*pc_arena_alloc(struct pc_arena *, size_t n, size_t align);
 void	 pc_arena_free(struct pc_arena *);
 /* n zeroed elements; from 2 MiB on, on huge pages where the kernel can. */
 void	*pc_table_alloc(size_t n, size_t size);
+void	*pc_table_grow(void *, size_t oldn, size_t newn, size_t size);
 void	 pc_table_free(void *, size_t n, size_t size);
 
 void	*pc_xmalloc(size_t);
