@@ -177,9 +177,12 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 			break;
 		}
 		if (l->n == l->cap) {
-			l->cap = l->cap ? l->cap * 2 : 1024;
-			l->rows = pc_xreallocarray(l->rows, l->cap,
+			size_t cap = l->cap ? l->cap * 2 : 1024;
+
+			/* Huge pages, as the arena the rows are in. */
+			l->rows = pc_table_grow(l->rows, l->cap, cap,
 			    sizeof *l->rows);
+			l->cap = cap;
 		}
 		l->rows[l->n].buf = pc_arena_alloc(&l->arena, need, 8);
 		l->rows[l->n].line = row->line;
@@ -255,7 +258,7 @@ pc_latest_free(struct pc_latest *l)
 	for (i = 0; i < l->ncols; i++)
 		free(l->cols[i]);
 	free(l->cols);
-	free(l->rows);
+	pc_table_free(l->rows, l->cap, sizeof *l->rows);
 	pc_table_free(l->slot, l->nslot, sizeof *l->slot);
 	free(l->tmp);
 	free(l);
