@@ -78,22 +78,6 @@ say(struct verdict *v, ...)
 	v->reason[n] = '\0';
 }
 
-/* A count in decimal, into a buffer of 24. */
-static const char *
-num(long x, char *buf)
-{
-	char *p = buf + 23;
-	unsigned long u = x < 0 ? -(unsigned long)x : (unsigned long)x;
-
-	*p = '\0';
-	do
-		*--p = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
-	if (x < 0)
-		*--p = '-';
-	return p;
-}
-
 struct run {
 	struct coderule		*codes;
 	size_t			 ncodes;
@@ -220,8 +204,8 @@ term_at(const struct run *r, int kind, long day)
 static void
 term_text(const struct term *t, char *buf)
 {
-	char n[24];
-	const char *d = num(t->value, n), *u = unitnames[t->unit];
+	char n[PC_LTOA_SZ];
+	const char *d = pc_ltoa(t->value, n), *u = unitnames[t->unit];
 	size_t dl = strlen(d), ul = strlen(u) - (t->value == 1);
 
 	memcpy(buf, d, dl);
@@ -457,7 +441,7 @@ judge(const struct run *r, const char *id, const char *icd, long birth,
 	    *prot = NULL;
 	const struct coderule *cr;
 	const struct term *t;
-	char d1[11], d2[11], term[32], n[24];
+	char d1[11], d2[11], term[32], n[PC_LTOA_SZ];
 	size_t nall, nev, i;
 	long end;
 	enum who w;
@@ -528,7 +512,7 @@ judge(const struct run *r, const char *id, const char *icd, long birth,
 		} else if (end - r->asof <= r->warn) {
 			v->status = "expiring";
 			say(v, "exemption granted ", d1, " ends ", v->until,
-			    ", in ", num(end - r->asof, n),
+			    ", in ", pc_ltoa(end - r->asof, n),
 			    end - r->asof == 1 ? " day" : " days", NULL);
 		} else {
 			v->status = "ok";

@@ -94,7 +94,7 @@ struct result {
 
 struct choice {
 	char			 icd[8];	/* "" for an empty slot */
-	int			 band;
+	int			 band;		/* the age groups */
 	const struct rule	*ru;		/* NULL: no rule */
 };
 
@@ -474,7 +474,10 @@ free_tables(struct run *r)
 static const char *
 judge(const struct run *r, long next, int tol, char late[24], int *overdue)
 {
-	snprintf(late, 24, "%ld", r->asof > next ? r->asof - next : 0);
+	char d[PC_LTOA_SZ];
+	const char *s = pc_ltoa(r->asof > next ? r->asof - next : 0, d);
+
+	memcpy(late, s, strlen(s) + 1);
 	if (r->asof > next + tol) {
 		*overdue = 1;
 		return "overdue";
@@ -726,6 +729,25 @@ echo(struct run *r, const struct pc_event *ev, size_t nev, int age,
 	return bad ? -1 : 0;
 }
 
+/*
+ * Whether an age at diagnosis is in a rule's age group: a child under 18,
+ * an adolescent or young adult 15 to 24 (the RCP of the 15-24, DOMAIN.md
+ * 1.4), an adult from 18.
+ */
+static int
+in_group(int group, int age)
+{
+	switch (group) {
+	case AGE_CHILD:
+		return age < 18;
+	case AGE_AYA:
+		return age >= 15 && age <= 24;
+	case AGE_ADULT:
+		return age >= 18;
+	}
+	return 1;
+}
+
 static const struct rule *
 choose_all(struct run *r, const char *icd, int age, int *err)
 {
@@ -736,20 +758,8 @@ choose_all(struct run *r, const char *icd, int age, int *err)
 	for (i = 0; i < r->nrules; i++) {
 		struct rule *ru = &r->rules[i];
 
-		switch (ru->age) {
-		case AGE_CHILD:
-			if (age >= 18)
-				continue;
-			break;
-		case AGE_AYA:
-			if (age < 15 || age > 24)
-				continue;
-			break;
-		case AGE_ADULT:
-			if (age < 18)
-				continue;
-			break;
-		}
+		if (!in_group(ru->age, age))
+			continue;
 		rc = pcre2_match(ru->re, (PCRE2_SPTR)icd, strlen(icd), 0, 0,
 		    ru->md, r->mctx);
 		if (rc >= 0)
@@ -763,14 +773,16 @@ choose_all(struct run *r, const char *icd, int age, int *err)
 }
 
 /*
- * The ages the rules tell apart (AGE_CHILD, AGE_AYA, AGE_ADULT) fall in
- * four bands; a code and a band always come to the same rule, and a
- * pattern that failed is asked again, to report it on each row.
+ * Two ages in the same age groups come to the same rule for a code: the
+ * groups an age is in (never none: a child or an adult) are the key with
+ * the code.  A pattern that failed is asked again, to report it on each
+ * row.
  */
 static const struct rule *
 choose(struct run *r, const char *icd, int age, int *err)
 {
-	int band = (age >= 15) + (age >= 18) + (age > 24);
+	int band = in_group(AGE_CHILD, age) | in_group(AGE_AYA, age) << 1 |
+	    in_group(AGE_ADULT, age) << 2;
 	size_t n = strlen(icd), h = (size_t)band;
 	const struct rule *ru;
 	struct choice *c;

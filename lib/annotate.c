@@ -100,13 +100,10 @@ refuse(struct pc_annotate *a, struct pc_latest *l, int st)
 static void
 place(char *where, size_t sz, size_t plen, unsigned long line)
 {
-	char d[24], *p = d + sizeof d;
-	size_t n;
+	char d[PC_LTOA_SZ];
+	const char *p = pc_ltoa((long)line, d);
+	size_t n = strlen(p);
 
-	do
-		*--p = (char)('0' + line % 10);
-	while ((line /= 10) != 0);
-	n = (size_t)(d + sizeof d - p);
 	if (plen >= sz - 1)
 		return;
 	if (n > sz - 1 - plen)

@@ -61,6 +61,21 @@ pc_buf_grow(struct pc_buf *b, size_t extra)
 	b->s = pc_xreallocarray(b->s, b->cap, 1);
 }
 
+const char *
+pc_ltoa(long x, char buf[PC_LTOA_SZ])
+{
+	char *p = buf + PC_LTOA_SZ - 1;
+	unsigned long u = x < 0 ? -(unsigned long)x : (unsigned long)x;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (x < 0)
+		*--p = '-';
+	return p;
+}
+
 void
 pc_buf_adds(struct pc_buf *b, const char *s)
 {

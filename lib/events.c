@@ -301,7 +301,7 @@ static void
 resolve(struct pc_events *e, struct batch *b, uint32_t *where)
 {
 	struct strset *ids = &e->ids;
-	size_t k, i;
+	size_t k;
 	uint32_t p;
 	int added;
 
@@ -324,16 +324,14 @@ resolve(struct pc_events *e, struct batch *b, uint32_t *where)
 		size_t n = b->item[k].len;
 
 		p = intern_h(e, ids, b->item[k].h, s, n, &added);
+		/* Grown zeroed: a new pathway's count starts at 0. */
 		if (added && e->countcap < ids->cap) {
 			e->count = pc_table_grow(e->count, e->countcap,
 			    ids->cap, sizeof *e->count);
 			e->countcap = ids->cap;
 		}
-		if (added)
-			e->count[p] = 0;
 		e->count[p]++;
-		i = b->item[k].ev;
-		where[i] = p;
+		where[b->item[k].ev] = p;
 	}
 	b->n = 0;
 	pc_buf_clear(&b->bytes);

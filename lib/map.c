@@ -484,6 +484,18 @@ remember(struct rewrite *rw, const char *in, size_t inlen, const char *out,
 	mm->outlen = (unsigned char)outlen;
 }
 
+/* The match in rw->md substituted into m->tmp, as long as it has room. */
+static int
+substitute(struct pc_map *m, struct rewrite *rw, const struct pc_buf *v,
+    PCRE2_SIZE *outlen)
+{
+	*outlen = m->tmp.cap;
+	return pcre2_substitute(rw->re, (PCRE2_SPTR)v->s, v->len, 0,
+	    PCRE2_SUBSTITUTE_MATCHED | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+	    rw->md, m->mctx, (PCRE2_SPTR)rw->repl, PCRE2_ZERO_TERMINATED,
+	    (PCRE2_UCHAR *)m->tmp.s, outlen);
+}
+
 static int
 rewrite(struct pc_map *m, struct rewrite *rw, struct pc_buf *v, char *why,
     size_t whysz)
@@ -515,17 +527,13 @@ rewrite(struct pc_map *m, struct rewrite *rw, struct pc_buf *v, char *why,
 	 * substitution that overflows says the length it needs, and the
 	 * second try, with that room, cannot overflow again.
 	 */
-	pc_buf_reserve(&m->tmp, v->len + 64);
-	for (int tries = 0; rc >= 0 && tries < 2; tries++) {
-		outlen = m->tmp.cap;
-		rc = pcre2_substitute(rw->re, (PCRE2_SPTR)v->s, v->len, 0,
-		    PCRE2_SUBSTITUTE_MATCHED | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
-		    rw->md, m->mctx, (PCRE2_SPTR)rw->repl,
-		    PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)m->tmp.s, &outlen);
-		if (rc != PCRE2_ERROR_NOMEMORY || tries == 1)
-			break;
-		pc_buf_reserve(&m->tmp, outlen + 1);
-		rc = 0;
+	if (rc >= 0) {
+		pc_buf_reserve(&m->tmp, v->len + 64);
+		rc = substitute(m, rw, v, &outlen);
+		if (rc == PCRE2_ERROR_NOMEMORY) {
+			pc_buf_reserve(&m->tmp, outlen + 1);
+			rc = substitute(m, rw, v, &outlen);
+		}
 	}
 	if (rc == 0)
 		return 0;

@@ -44,6 +44,13 @@ void	 pc_buf_adds(struct pc_buf *, const char *);
 void	 pc_buf_free(struct pc_buf *);
 
 /*
+ * x in decimal at the end of buf, which it returns the start of: a
+ * number a row, where snprintf's parsing of its format showed.
+ */
+#define PC_LTOA_SZ	24
+const char *pc_ltoa(long x, char buf[PC_LTOA_SZ]);
+
+/*
  * Inline: every byte of every field goes through these, and the room is
  * nearly always there already.
  */
