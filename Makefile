@@ -107,12 +107,16 @@ check-asan:
 # pathway-new checks rows on several threads (lib/pipeline.c): the files
 # that run it, on four threads whatever the machine, under ThreadSanitizer;
 # a data race fails the test that met it (exit 66, the report on stderr).
+# ald30-check and followup-due judge rows in batches on several threads
+# (lib/annotate.c): batches of 3 rows here, so that the tests' small tables
+# are judged on all four.
 TSAN_TESTS = tests/threads.bats tests/pathway-new.bats tests/scaling.bats \
-	tests/hostile.bats
+	tests/hostile.bats tests/ald30-check.bats tests/followup-due.bats
 
 check-tsan:
 	@$(MAKE) --no-print-directory B=build-tsan \
-	    CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" build
+	    CFLAGS="-O1 -g -fsanitize=thread -DANNOTATE_BATCH=3" \
+	    LDFLAGS="-fsanitize=thread" build
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 PARCOURS_THREADS=4 \
 	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/build-tsan bats $(TSAN_TESTS)
 

@@ -93,6 +93,7 @@ struct run {
 	struct pc_events_bg	*bg;		/* -E, being read */
 	struct pc_buf		 icd, gp;
 	struct verdict		*v;
+	struct pc_evbuf		 eb;	/* the events of the pathway at hand */
 	/* The columns of the table being read (all inputs share them). */
 	const struct pc_latest	*cl;
 	long			 c_id, c_icd, c_birth, c_gp;
@@ -434,7 +435,7 @@ short_reason(struct verdict *v, enum who w, const char *req,
 }
 
 static void
-judge(const struct run *r, const char *id, const char *icd, long birth,
+judge(struct run *r, const char *id, const char *icd, long birth,
     const char *gp, struct verdict *v)
 {
 	const struct pc_event *all, *ev, *dec = NULL, *req = NULL,
@@ -448,7 +449,7 @@ judge(const struct run *r, const char *id, const char *icd, long birth,
 
 	memset(v, 0, sizeof *v);
 	/* Only what is known at the as-of date counts. */
-	all = pc_events_of(r->ev, id, &nall);
+	all = pc_events_get(r->ev, id, &nall, &r->eb);
 	for (nev = 0; nev < nall && all[nev].date <= r->asof; nev++)
 		;
 	ev = all;
@@ -650,6 +651,35 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 	return 0;
 }
 
+/* A run for another thread: its own scratch, the tables shared. */
+static void *
+fork_run(void *arg)
+{
+	const struct run *r = arg;
+	struct run *c = pc_xcalloc(1, sizeof *c);
+
+	*c = *r;
+	memset(&c->icd, 0, sizeof c->icd);
+	memset(&c->gp, 0, sizeof c->gp);
+	memset(&c->eb, 0, sizeof c->eb);
+	c->v = pc_xcalloc(1, sizeof *c->v);
+	c->found = 0;
+	return c;
+}
+
+static void
+join_run(void *arg, void *copy)
+{
+	struct run *r = arg, *c = copy;
+
+	r->found |= c->found;
+	pc_buf_free(&c->icd);
+	pc_buf_free(&c->gp);
+	pc_evbuf_free(&c->eb);
+	free(c->v);
+	free(c);
+}
+
 /* The event table, loaded beside the pathway table's first input. */
 static int
 events_ready(void *arg)
@@ -773,6 +803,8 @@ main(int argc, char *argv[])
 	r.an.outpath = outpath;
 	r.an.delim = delim;
 	r.an.ready = events_ready;
+	r.an.fork = fork_run;
+	r.an.join = join_run;
 	r.v = &verdict;
 	if (argc == 0)
 		pc_annotate_file(&r.an, NULL, row, &r);
@@ -783,6 +815,7 @@ main(int argc, char *argv[])
 done:
 	pc_buf_free(&r.icd);
 	pc_buf_free(&r.gp);
+	pc_evbuf_free(&r.eb);
 	free(defrules);
 	free(r.codes);
 	for (i = 0; i < NKINDS; i++)

@@ -114,6 +114,7 @@ struct run {
 	struct pc_annotate	 an;
 	struct pc_events_bg	*bg;		/* -E, being read */
 	struct result		*res;
+	struct pc_evbuf		 eb;	/* the events of the pathway at hand */
 	/* The columns of the table being read (all inputs share them). */
 	const struct pc_latest	*cl;
 	long			 c_id, c_birth, c_diag, c_icd;
@@ -869,7 +870,7 @@ judge_row(struct run *r, const char *where, const char *id,
 	res->rule = ru->name;
 
 	/* Only what is known at the as-of date counts. */
-	all = pc_events_of(r->ev, id, &nall);
+	all = pc_events_get(r->ev, id, &nall, &r->eb);
 	for (nev = 0; nev < nall && all[nev].date <= r->asof; nev++)
 		;
 	ev = all;
@@ -955,6 +956,50 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 	add[E_EVERY] = res->every;
 	add[E_BASIS] = res->basis;
 	return rc;
+}
+
+/*
+ * A run for another thread: its own results, rule memo and match data
+ * (PCRE2's is per match), the tables and compiled patterns shared.
+ */
+static void *
+fork_run(void *arg)
+{
+	const struct run *r = arg;
+	struct run *c = pc_xcalloc(1, sizeof *c);
+	size_t i;
+
+	*c = *r;
+	memset(c->choice, 0, sizeof c->choice);
+	memset(&c->eb, 0, sizeof c->eb);
+	c->res = pc_xcalloc(1, sizeof *c->res);
+	c->overdue = 0;
+	c->rules = pc_xcalloc(r->nrules ? r->nrules : 1, sizeof *c->rules);
+	for (i = 0; i < r->nrules; i++) {
+		c->rules[i] = r->rules[i];
+		c->rules[i].md = pcre2_match_data_create_from_pattern(
+		    r->rules[i].re, NULL);
+		if (c->rules[i].md == NULL) {
+			pc_warnx("out of memory");
+			exit(PC_EXIT_IO);
+		}
+	}
+	return c;
+}
+
+static void
+join_run(void *arg, void *copy)
+{
+	struct run *r = arg, *c = copy;
+	size_t i;
+
+	r->overdue |= c->overdue;
+	for (i = 0; i < c->nrules; i++)
+		pcre2_match_data_free(c->rules[i].md);
+	free(c->rules);
+	pc_evbuf_free(&c->eb);
+	free(c->res);
+	free(c);
 }
 
 /* The event table, loaded beside the pathway table's first input. */
@@ -1087,6 +1132,8 @@ main(int argc, char *argv[])
 	r.an.outpath = outpath;
 	r.an.delim = delim;
 	r.an.ready = events_ready;
+	r.an.fork = fork_run;
+	r.an.join = join_run;
 	r.res = &res;
 	if (argc == 0)
 		pc_annotate_file(&r.an, NULL, row, &r);
@@ -1097,6 +1144,7 @@ main(int argc, char *argv[])
 done:
 	free(defsched);
 	free(defcard);
+	pc_evbuf_free(&r.eb);
 	free_tables(&r);
 	pc_events_stop(r.bg);
 	pc_vocab_free(vocab);

@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,6 +17,10 @@
 #include "parcours.h"
 
 #define ERRSZ	512
+/* make check-tsan sets it small, so that its few rows meet threads. */
+#ifndef ANNOTATE_BATCH
+#define ANNOTATE_BATCH	256	/* rows a thread judges at a time */
+#endif
 
 enum { PASS, PSEUDONYM, ADDED };	/* what becomes of an input column */
 
@@ -37,8 +43,6 @@ open_output(struct pc_annotate *a, const struct pc_latest *l)
 	a->hdr = pc_xcalloc(a->nin + a->nadd, sizeof *a->hdr);
 	a->pos = pc_xcalloc(a->nadd ? a->nadd : 1, sizeof *a->pos);
 	a->kind = pc_xcalloc(a->nin ? a->nin : 1, sizeof *a->kind);
-	a->ps = pc_xcalloc(a->nin ? a->nin : 1, sizeof *a->ps);
-	a->addv = pc_xcalloc(a->nadd ? a->nadd : 1, sizeof *a->addv);
 	for (i = 0; i < a->nin; i++) {
 		a->hdr[i] = pc_xstrdup(pc_latest_colname(l, i));
 		if (a->pseudo != NULL && pc_pseudo_direct(a->hdr[i]))
@@ -56,7 +60,6 @@ open_output(struct pc_annotate *a, const struct pc_latest *l)
 			a->hdr[a->nhdr++] = pc_xstrdup(a->add[k]);
 		}
 	}
-	a->fv = pc_xcalloc(a->nhdr, sizeof *a->fv);
 	a->out = pc_writer_open(a->outpath, a->outpath ? PC_OUT_REPLACE :
 	    PC_OUT_STDOUT, a->delim, (const char *const *)a->hdr, a->nhdr, err,
 	    sizeof err, &st);
@@ -112,16 +115,293 @@ place(char *where, size_t sz, size_t plen, unsigned long line)
 	where[plen + n] = '\0';
 }
 
+/*
+ * The rows are judged in batches, on as many threads as the tool allows
+ * and pc_threads says, each batch formatted whole with what was said of
+ * it; the calling thread writes the batches in the rows' order, so the
+ * output, the messages and the counts are byte for byte one thread's.
+ * Judging is most of a run once the tables are read (the join's look-ups
+ * are cache misses, which two cores wait for side by side).
+ */
+enum { FREE, TAKEN, DONE };
+
+/*
+ * Each on cache lines of its own: two threads appending to neighbouring
+ * batches' buffers would otherwise pass a line between cores at each cell.
+ */
+struct batch {
+	_Alignas(128) int state;
+	size_t		 first, n;	/* its rows */
+	struct pc_buf	 out;		/* the rows written, formatted */
+	struct pc_buf	 msg;		/* what was said of them */
+	unsigned long	 nbad;
+};
+
+struct pool;
+
+/* A thread's own of everything a row needs. */
+struct judge {
+	_Alignas(128) struct pool *p;
+	pthread_t	 tid;
+	void		*arg;		/* the tool's, or a fork of it */
+	struct pc_field	*f, *fv;
+	const char	**addv;
+	char		(*ps)[PC_PSEUDO_LEN];
+	char		 where[ERRSZ];
+	size_t		 plen;
+};
+
+struct pool {
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;	/* a batch judged or written, or stop */
+	struct batch		*ring;
+	size_t			 nslot;
+	size_t			 nrows, nbatch, next, committed;
+	int			 stop;
+	struct pc_annotate	*a;
+	const struct pc_latest	*l;
+	pc_annotate_fn		 fn;
+};
+
+static void
+lock(struct pool *p)
+{
+	int e;
+
+	if ((e = pthread_mutex_lock(&p->mu)) != 0) {
+		pc_warnx("pthread_mutex_lock: %s", strerror(e));
+		exit(PC_EXIT_IO);
+	}
+}
+
+static void
+unlock(struct pool *p)
+{
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* The next batch to judge, if its slot is free; under the lock. */
+static struct batch *
+claim(struct pool *p)
+{
+	struct batch *b;
+
+	if (p->next >= p->nbatch || p->next >= p->committed + p->nslot)
+		return NULL;
+	b = &p->ring[p->next % p->nslot];
+	b->state = TAKEN;
+	b->first = p->next * ANNOTATE_BATCH;
+	b->n = p->nrows - b->first < ANNOTATE_BATCH ? p->nrows - b->first :
+	    ANNOTATE_BATCH;
+	p->next++;
+	return b;
+}
+
+static void
+judge_batch(struct judge *j, struct batch *b)
+{
+	struct pc_annotate *a = j->p->a;
+	const struct pc_field *f;
+	unsigned long line;
+	size_t i, k;
+	int rc;
+
+	pc_buf_clear(&b->out);
+	pc_buf_clear(&b->msg);
+	b->nbad = 0;
+	pc_warn_hold(&b->msg);
+	for (i = b->first; i < b->first + b->n; i++) {
+		f = pc_latest_fields(j->p->l, i, j->f, &line);
+		place(j->where, sizeof j->where, j->plen, line);
+		for (k = 0; k < a->nadd; k++)
+			j->addv[k] = "";
+		rc = j->p->fn(j->arg, j->p->l, f, j->where, j->addv);
+		if (rc & PC_ANNOTATE_BAD)
+			b->nbad++;
+		if (rc & PC_ANNOTATE_SKIP)
+			continue;
+		/* Fields by their length: a NUL byte inside stays there. */
+		for (k = 0; k < a->nin; k++)
+			if (a->kind[k] == PSEUDONYM) {
+				j->fv[k].s = pc_pseudonym(a->pseudo, a->hdr[k],
+				    f[k].s, f[k].len, j->ps[k]);
+				j->fv[k].len = strlen(j->fv[k].s);
+			} else
+				j->fv[k] = f[k];
+		for (k = 0; k < a->nadd; k++) {
+			j->fv[a->pos[k]].s = j->addv[k];
+			j->fv[a->pos[k]].len = strlen(j->addv[k]);
+		}
+		pc_csv_format_fields(&b->out, j->fv, a->nhdr, a->delim,
+		    a->safe_csv);
+	}
+	pc_warn_hold(NULL);
+}
+
+/* A batch's messages, counts and rows, in turn; -1 if the write failed. */
+static int
+commit(struct pc_annotate *a, const struct batch *b)
+{
+	if (b->msg.len > 0)
+		fwrite(b->msg.s, 1, b->msg.len, stderr);
+	a->nread += b->n;
+	a->nbad += b->nbad;
+	if (b->nbad > 0)
+		pc_annotate_status(a, PC_EXIT_REJECT);
+	if (b->out.len > 0 && pc_writer_raw(a->out, b->out.s, b->out.len) == -1)
+		return -1;
+	return 0;
+}
+
+static void *
+work(void *arg)
+{
+	struct judge *j = arg;
+	struct pool *p = j->p;
+	struct batch *b;
+
+	lock(p);
+	while (!p->stop) {
+		if ((b = claim(p)) == NULL) {
+			pthread_cond_wait(&p->cv, &p->mu);
+			continue;
+		}
+		unlock(p);
+		judge_batch(j, b);
+		lock(p);
+		b->state = DONE;
+		pthread_cond_broadcast(&p->cv);
+	}
+	unlock(p);
+	return NULL;
+}
+
+static void
+judge_init(struct judge *j, struct pool *p, void *arg, const char *name)
+{
+	struct pc_annotate *a = p->a;
+
+	j->p = p;
+	j->arg = arg;
+	j->f = pc_xcalloc(a->nin ? a->nin : 1, sizeof *j->f);
+	j->fv = pc_xcalloc(a->nhdr ? a->nhdr : 1, sizeof *j->fv);
+	j->addv = pc_xcalloc(a->nadd ? a->nadd : 1, sizeof *j->addv);
+	j->ps = pc_xcalloc(a->nin ? a->nin : 1, sizeof *j->ps);
+	snprintf(j->where, sizeof j->where, "%s:", name);
+	j->plen = strlen(j->where);
+}
+
+static void
+judge_free(struct judge *j)
+{
+	free(j->f);
+	free(j->fv);
+	free(j->addv);
+	free(j->ps);
+}
+
+/* n zeroed structs aligned as they ask (128). */
+static void *
+lines(size_t n, size_t size)
+{
+	void *p;
+
+	if (posix_memalign(&p, 128, n * size) != 0) {
+		pc_warnx("out of memory");
+		exit(PC_EXIT_IO);
+	}
+	memset(p, 0, n * size);
+	return p;
+}
+
+/* Every row of l through fn and out; -1 if the output failed. */
+static int
+judge_all(struct pc_annotate *a, const struct pc_latest *l, const char *name,
+    pc_annotate_fn fn, void *arg)
+{
+	struct pool p = { .a = a, .l = l, .fn = fn };
+	struct judge *j;
+	struct batch *b;
+	size_t i, nj = 1, started;
+	int rc = 0;
+
+	p.nrows = pc_latest_nrows(l);
+	p.nbatch = (p.nrows + ANNOTATE_BATCH - 1) / ANNOTATE_BATCH;
+	if (a->fork != NULL && a->join != NULL)
+		nj = (size_t)pc_threads();
+	if (nj > p.nbatch)
+		nj = p.nbatch ? p.nbatch : 1;
+	p.nslot = 4 * nj;
+	p.ring = lines(p.nslot, sizeof *p.ring);
+	j = lines(nj, sizeof *j);
+	pthread_mutex_init(&p.mu, NULL);
+	pthread_cond_init(&p.cv, NULL);
+	judge_init(&j[0], &p, arg, name);
+	for (started = 1; started < nj; started++) {
+		judge_init(&j[started], &p, a->fork(arg), name);
+		if (pthread_create(&j[started].tid, NULL, work,
+		    &j[started]) != 0) {
+			/* fewer threads only make it slower */
+			a->join(arg, j[started].arg);
+			judge_free(&j[started]);
+			break;
+		}
+	}
+
+	lock(&p);
+	while (p.committed < p.nbatch) {
+		b = &p.ring[p.committed % p.nslot];
+		if (b->state == DONE) {
+			unlock(&p);
+			rc = commit(a, b);
+			lock(&p);
+			b->state = FREE;
+			p.committed++;
+			pthread_cond_broadcast(&p.cv);
+			if (rc == -1)
+				break;
+			continue;
+		}
+		/* Rather than wait, the writing thread judges too. */
+		if ((b = claim(&p)) != NULL) {
+			unlock(&p);
+			judge_batch(&j[0], b);
+			lock(&p);
+			b->state = DONE;
+			continue;
+		}
+		pthread_cond_wait(&p.cv, &p.mu);
+	}
+	p.stop = 1;
+	pthread_cond_broadcast(&p.cv);
+	unlock(&p);
+	for (i = 1; i < started; i++) {
+		pthread_join(j[i].tid, NULL);
+		a->join(arg, j[i].arg);
+	}
+	for (i = 0; i < started; i++)
+		judge_free(&j[i]);
+	for (i = 0; i < p.nslot; i++) {
+		pc_buf_free(&p.ring[i].out);
+		pc_buf_free(&p.ring[i].msg);
+	}
+	free(p.ring);
+	free(j);
+	pthread_cond_destroy(&p.cv);
+	pthread_mutex_destroy(&p.mu);
+	return rc;
+}
+
 int
 pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
     void *arg)
 {
 	struct pc_readopt ro = { 0 };
 	struct pc_latest *l;
-	char err[ERRSZ], where[ERRSZ];
+	char err[ERRSZ];
 	const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" :
 	    path;
-	size_t i, k, n, plen;
+	size_t k;
 	int fd, rc, syserr;
 
 	if (a->failed)
@@ -163,45 +443,12 @@ pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
 		pc_warnx("%s:1: header: differs from the first input's", name);
 		return refuse(a, l, PC_EXIT_REJECT);
 	}
-	n = pc_latest_nrows(l);
-	snprintf(where, sizeof where, "%s:", name);
-	plen = strlen(where);
-	for (i = 0; i < n; i++) {
-		const struct pc_field *f;
-		unsigned long line;
-
-		f = pc_latest_row(l, i, &line);
-		a->nread++;
-		place(where, sizeof where, plen, line);
-		for (k = 0; k < a->nadd; k++)
-			a->addv[k] = "";
-		rc = fn(arg, l, f, where, a->addv);
-		if (rc & PC_ANNOTATE_BAD) {
-			a->nbad++;
-			pc_annotate_status(a, PC_EXIT_REJECT);
-		}
-		if (rc & PC_ANNOTATE_SKIP)
-			continue;
-		/* Fields by their length: a NUL byte inside stays there. */
-		for (k = 0; k < a->nin; k++)
-			if (a->kind[k] == PSEUDONYM) {
-				a->fv[k].s = pc_pseudonym(a->pseudo, a->hdr[k],
-				    f[k].s, f[k].len, a->ps[k]);
-				a->fv[k].len = strlen(a->fv[k].s);
-			} else
-				a->fv[k] = f[k];
-		for (k = 0; k < a->nadd; k++) {
-			a->fv[a->pos[k]].s = a->addv[k];
-			a->fv[a->pos[k]].len = strlen(a->addv[k]);
-		}
-		if (pc_writer_row(a->out, a->fv, a->nhdr) == -1) {
-			/* pc_annotate_finish says why. */
-			pc_latest_free(l);
-			a->failed = 1;
-			return -2;
-		}
-	}
+	rc = judge_all(a, l, name, fn, arg);
 	pc_latest_free(l);
+	if (rc == -1) {
+		a->failed = 1;	/* pc_annotate_finish says why */
+		return -2;
+	}
 	return 0;
 }
 
@@ -232,9 +479,6 @@ pc_annotate_finish(struct pc_annotate *a)
 	free(a->hdr);
 	free(a->pos);
 	free(a->kind);
-	free(a->ps);
-	free(a->addv);
-	free(a->fv);
 	a->hdr = NULL;
 	a->out = NULL;
 	return a->status;

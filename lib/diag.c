@@ -10,9 +10,42 @@
 
 int pc_verbose;
 
+/*
+ * A thread judging rows for another to write (annotate.c) keeps what it
+ * says with the rows, so that the messages come out in the rows' order.
+ */
+static __thread struct pc_buf *held;
+
+void
+pc_warn_hold(struct pc_buf *b)
+{
+	held = b;
+}
+
 static void
 vmsg(int errnum, const char *fmt, va_list ap)
 {
+	if (held != NULL) {
+		va_list aq;
+		int n;
+
+		pc_buf_adds(held, getprogname());
+		pc_buf_adds(held, ": ");
+		va_copy(aq, ap);
+		n = vsnprintf(NULL, 0, fmt, aq);
+		va_end(aq);
+		if (n > 0) {
+			pc_buf_reserve(held, (size_t)n + 1);
+			vsnprintf(held->s + held->len, (size_t)n + 1, fmt, ap);
+			held->len += (size_t)n;
+		}
+		if (errnum) {
+			pc_buf_adds(held, ": ");
+			pc_buf_adds(held, strerror(errnum));
+		}
+		pc_buf_addc(held, '\n');
+		return;
+	}
 	fprintf(stderr, "%s: ", getprogname());
 	vfprintf(stderr, fmt, ap);
 	if (errnum)

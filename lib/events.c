@@ -58,6 +58,7 @@ struct pc_events {
 	struct strset	 raw;		/* kinds as written, */
 	uint32_t	*rawkind;	/* and their canonical form's index */
 	struct pc_event	*out;		/* pc_events_of()'s answer */
+	size_t		 max;		/* events of the busiest pathway */
 	struct pc_arena	 arena;
 };
 
@@ -463,30 +464,19 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 	}
 	group(e, where);
 	pc_table_free(where, e->cap, sizeof *where);
-	max = sort_dates(e);
+	e->max = max = sort_dates(e);
 	e->out = pc_xcalloc(max ? max : 1, sizeof *e->out);
 	return e;
 }
 
-/*
- * The struct pc_event of each event, in e->out: the pointer is const for
- * the callers, the buffer it points to is not.
- */
-const struct pc_event *
-pc_events_of(const struct pc_events *e, const char *pathway_id, size_t *n)
+/* The struct pc_event of each event of pathway p, into out. */
+static void
+spell(const struct pc_events *e, long p, struct pc_event *out)
 {
-	struct pc_event *out;
 	const struct cev *c;
 	const uint32_t *o;
-	long p;
 	size_t i;
 
-	*n = 0;
-	if (e == NULL)
-		return NULL;
-	if ((p = index_of(&e->ids, pathway_id, strlen(pathway_id))) == -1)
-		return NULL;
-	out = e->out;
 	o = &e->order[e->first[p]];
 	for (i = 0; i < e->count[p]; i++)
 		__builtin_prefetch(&e->ev[o[i]]);
@@ -502,8 +492,54 @@ pc_events_of(const struct pc_events *e, const char *pathway_id, size_t *n)
 		out[i].seq = o[i];
 		out[i].pathway = (size_t)p;
 	}
+}
+
+/*
+ * Into e->out: the pointer is const for the callers, the buffer it points
+ * to is not.
+ */
+const struct pc_event *
+pc_events_of(const struct pc_events *e, const char *pathway_id, size_t *n)
+{
+	long p;
+
+	*n = 0;
+	if (e == NULL)
+		return NULL;
+	if ((p = index_of(&e->ids, pathway_id, strlen(pathway_id))) == -1)
+		return NULL;
+	spell(e, p, e->out);
 	*n = e->count[p];
-	return out;
+	return e->out;
+}
+
+const struct pc_event *
+pc_events_get(const struct pc_events *e, const char *pathway_id, size_t *n,
+    struct pc_evbuf *b)
+{
+	long p;
+
+	*n = 0;
+	if (e == NULL)
+		return NULL;
+	if ((p = index_of(&e->ids, pathway_id, strlen(pathway_id))) == -1)
+		return NULL;
+	if (b->cap < e->max) {
+		free(b->v);
+		b->v = pc_xcalloc(e->max, sizeof *b->v);
+		b->cap = e->max;
+	}
+	spell(e, p, b->v);
+	*n = e->count[p];
+	return b->v;
+}
+
+void
+pc_evbuf_free(struct pc_evbuf *b)
+{
+	free(b->v);
+	b->v = NULL;
+	b->cap = 0;
 }
 
 /*

@@ -232,19 +232,26 @@ pc_latest_nrows(const struct pc_latest *l)
 const struct pc_field *
 pc_latest_row(struct pc_latest *l, size_t i, unsigned long *line)
 {
+	return pc_latest_fields(l, i, l->tmp, line);
+}
+
+const struct pc_field *
+pc_latest_fields(const struct pc_latest *l, size_t i, struct pc_field *f,
+    unsigned long *line)
+{
 	const struct lrow *r = &l->rows[i];
 	const uint32_t *len = (const uint32_t *)(const void *)r->buf;
 	const char *p = r->buf + l->ncols * sizeof(uint32_t);
 	size_t k;
 
 	for (k = 0; k < l->ncols; k++) {
-		l->tmp[k].s = p;
-		l->tmp[k].len = len[k];
+		f[k].s = p;
+		f[k].len = len[k];
 		p += len[k] + 1;
 	}
 	if (line != NULL)
 		*line = r->line;
-	return l->tmp;
+	return f;
 }
 
 void

@@ -128,6 +128,11 @@ extern int pc_verbose;
 
 void	 pc_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 pc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Until called again with NULL, the calling thread's pc_warnx and pc_warn
+ * append their lines to b instead of writing them to stderr.
+ */
+void	 pc_warn_hold(struct pc_buf *b);
 void	 pc_vis(struct pc_buf *out, const char *s, size_t n, size_t max);
 void	 pc_mask(struct pc_buf *out, const char *s, size_t n, size_t keep);
 /* "file:line" or "file:line (record N)" when the record number differs. */
@@ -273,6 +278,9 @@ int	 pc_writer_raw(struct pc_writer *, const char *, size_t);
  */
 void	 pc_csv_format_row(struct pc_buf *, const char *const *,
 	    const size_t *len, size_t n, int delim, int safe);
+/* The same from fields, as pc_writer_row writes them. */
+void	 pc_csv_format_fields(struct pc_buf *, const struct pc_field *,
+	    size_t n, int delim, int safe);
 /*
  * --safe-csv: cells a spreadsheet would run as formulas are made text.
  * PC_OPT_SAFE_CSV is its getopt_long value in every tool.
@@ -655,15 +663,22 @@ struct pc_annotate {
 	 * why), as when a table loaded beside this one failed.
 	 */
 	int			(*ready)(void *);
+	/*
+	 * If not NULL, the rows are judged on several threads (pc_threads):
+	 * fork makes, once an input is ready, a copy of the tool's argument
+	 * that a thread of its own can pass to the row function (its own
+	 * scratch, the shared tables read only); join gives back what the
+	 * copy found and frees it.  The row function's messages come out in
+	 * the rows' order whatever the thread.
+	 */
+	void			*(*fork)(void *);
+	void			 (*join)(void *, void *copy);
 	/* kept by annotate.c */
 	struct pc_writer	 *out;
 	char			**hdr;
 	size_t			  nin, nhdr;
 	size_t			 *pos;		/* of each added column */
 	int			 *kind;		/* of each input column */
-	char			(*ps)[PC_PSEUDO_LEN];
-	struct pc_field		 *fv;		/* the row written */
-	const char		**addv;
 	unsigned long		  nread, nbad;
 	int			  status, refused, failed;
 };
@@ -700,6 +715,9 @@ size_t	 pc_latest_nrows(const struct pc_latest *);
 /* Row i's fields (valid until the next call) and its input line. */
 const struct pc_field *pc_latest_row(struct pc_latest *, size_t i,
 	    unsigned long *line);
+/* The same into f (pc_latest_ncols fields), for any thread. */
+const struct pc_field *pc_latest_fields(const struct pc_latest *, size_t i,
+	    struct pc_field *f, unsigned long *line);
 void	 pc_latest_free(struct pc_latest *);
 
 /* ---- events.c: the event table in memory, by pathway -------------------- */
@@ -736,6 +754,17 @@ struct pc_events *pc_events_load(const char *path, const struct pc_vocab *,
  */
 const struct pc_event *pc_events_of(const struct pc_events *,
 	    const char *pathway_id, size_t *n);
+/*
+ * The same into a buffer of the caller's, grown as needed: threads that
+ * judge pathways side by side each have their own.
+ */
+struct pc_evbuf {
+	struct pc_event	*v;
+	size_t		 cap;
+};
+const struct pc_event *pc_events_get(const struct pc_events *,
+	    const char *pathway_id, size_t *n, struct pc_evbuf *);
+void	 pc_evbuf_free(struct pc_evbuf *);
 size_t	 pc_events_count(const struct pc_events *);
 void	 pc_events_free(struct pc_events *);
 /*

@@ -216,6 +216,17 @@ pc_csv_format_row(struct pc_buf *b, const char *const *v, const size_t *len,
 }
 
 void
+pc_csv_format_fields(struct pc_buf *b, const struct pc_field *f, size_t n,
+    int delim, int safe)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		put_cell(b, f[i].s, f[i].len, delim, safe, i == 0);
+	pc_buf_addc(b, '\n');
+}
+
+void
 pc_writer_safe_csv(struct pc_writer *w, int on)
 {
 	w->safe = on;
@@ -501,11 +512,7 @@ fail:
 int
 pc_writer_row(struct pc_writer *w, const struct pc_field *f, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		put_cell(&w->out, f[i].s, f[i].len, w->delim, w->safe, i == 0);
-	pc_buf_addc(&w->out, '\n');
+	pc_csv_format_fields(&w->out, f, n, w->delim, w->safe);
 	if (w->out.len >= WBUF)
 		return flush(w);
 	return w->failed ? -1 : 0;

@@ -153,3 +153,40 @@ same_as_one() {
 		[ "$stderr" = "$tool: PARCOURS_THREADS=0: a number of threads is 1 to 64" ]
 	done
 }
+
+@test "ald30-check and followup-due judge rows on several threads: messages in row order, the same bytes out" {
+	gen-export -s 9 -n 3000 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o pathways.csv export.csv || true
+	awk -F, 'BEGIN { OFS = ","; print "pathway_id,date,kind,until" }
+	    NR > 1 { print $1, $11, "ald-request", ""
+	        print $1, $11, "ald-granted", ""
+	        print $1, $11, "treatment-end", "" }' pathways.csv > events.csv
+	# a bad birth date every 89 and every 97 rows: messages from every
+	# batch, on whichever thread judged it
+	awk -F, 'BEGIN { OFS = "," } NR > 1 && (NR % 89 == 0 || NR % 97 == 0) {
+	    $6 = "" } { print }' pathways.csv > bad.csv
+	nbad=$(awk 'NR > 1 && (NR % 89 == 0 || NR % 97 == 0)' bad.csv | wc -l)
+	nread=$(( $(wc -l < bad.csv) + $(wc -l < pathways.csv) - 2 ))
+	for tool in ald30-check followup-due; do
+		for opt in "" -p; do
+			for n in 1 2 4; do
+				PARCOURS_THREADS=$n $tool -n 2026-11-23 $opt \
+				    -E events.csv bad.csv pathways.csv \
+				    > "out-$n.csv" 2> "err-$n.txt" &&
+				    echo 0 > "st-$n" || echo $? > "st-$n"
+			done
+			cmp out-1.csv out-2.csv
+			cmp out-1.csv out-4.csv
+			cmp err-1.txt err-2.txt
+			cmp err-1.txt err-4.txt
+			cmp st-1 st-4
+			[ "$(cat st-1)" = 3 ]
+			# one message a bad row, by line, then the counts
+			sed '$d' err-4.txt | sed -n 's/^[^:]*: bad.csv:\([0-9]*\): birth_date: .*/\1/p' > lines.txt
+			[ "$(wc -l < lines.txt)" -eq "$nbad" ]
+			[ "$(sed '$d' err-4.txt | wc -l)" -eq "$nbad" ]
+			sort -n -c lines.txt
+			[ "$(tail -n 1 err-4.txt)" = "$tool: $nread read, $nbad not judged" ]
+		done
+	done
+}
