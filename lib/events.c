@@ -14,7 +14,8 @@
  * table is written in date order, so a pathway's list is only sorted when
  * it is not.
  * pc_events_of() spells a pathway's events out as struct pc_event into
- * one buffer, reused by the next call.
+ * one buffer, reused by the next call; pc_events_get() into the caller's,
+ * so that threads judging pathways side by side each have their own.
  */
 #include <pthread.h>
 #include <stdint.h>
