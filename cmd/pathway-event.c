@@ -41,6 +41,8 @@ struct run {
 	struct pc_idset	*seen;		/* pathway_id -> event digests */
 	char		 now[21];
 	long		 today;
+	/* Columns of the input table, found once for every row. */
+	long		 c_date, c_until, c_out[8];	/* c_out: E's */
 };
 
 static void
@@ -163,7 +165,7 @@ load_seen(struct run *r, const char *path)
 		for (c = 0; c < E->ncols; c++)
 			v[c] = col[c] >= 0 ? row->f[col[c]].s : "";
 		event_digest(v, d);
-		pc_idset_put(r->seen, v[0], strlen(v[0]), d);
+		pc_idset_put_pair(r->seen, v[0], strlen(v[0]), d);
 	}
 	if (rc == -1) {
 		pc_warnx("%s", err);
@@ -185,10 +187,10 @@ process(struct pc_import *im, const struct pc_binding *b,
 
 	pc_import_values(im, b, f, nf);
 	id = pc_pathways_resolve(r->pw, im, &pw);
-	date = pc_import_ok(im, "date") ? day_of(pc_import_canon(im, "date")) :
-	    PC_NODATE;
-	until = pc_import_ok(im, "until") ?
-	    day_of(pc_import_canon(im, "until")) : PC_NODATE;
+	date = im->ok[r->c_date] ?
+	    day_of(pc_import_canon_at(im, (size_t)r->c_date)) : PC_NODATE;
+	until = im->ok[r->c_until] ?
+	    day_of(pc_import_canon_at(im, (size_t)r->c_until)) : PC_NODATE;
 	if (date != PC_NODATE && date > r->today)
 		pc_import_reason(im, "date", "in the future");
 	if (date != PC_NODATE && pw != NULL && pw->birth != PC_NODATE &&
@@ -201,11 +203,12 @@ process(struct pc_import *im, const struct pc_binding *b,
 		return;
 	}
 	for (c = 0; c < E->ncols; c++)
-		v[c] = pc_import_canon(im, E->cols[c].name);
+		v[c] = r->c_out[c] >= 0 ?
+		    pc_import_canon_at(im, (size_t)r->c_out[c]) : "";
 	v[0] = id;
 	v[E->ncols - 1] = r->now;
 	event_digest(v, d);
-	if (pc_idset_put(r->seen, id, strlen(id), d) == 0) {
+	if (pc_idset_put_pair(r->seen, id, strlen(id), d) == 0) {
 		im->nskipped++;	/* this event is recorded already */
 		return;
 	}
@@ -317,6 +320,10 @@ main(int argc, char *argv[])
 	}
 	r.today = pc_today();
 	pc_now_iso(r.now);
+	r.c_date = pc_table_col(&input, "date");
+	r.c_until = pc_table_col(&input, "until");
+	for (i = 0; i < (int)E->ncols; i++)
+		r.c_out[i] = pc_table_col(&input, E->cols[i].name);
 	pc_import_init(im, &input, map, vocab);
 	im->rejpath = rejpath;
 	im->delim_out = delim_out;

@@ -293,7 +293,7 @@ pc_import_canon(const struct pc_import *im, const char *col)
 {
 	long c = pc_table_col(im->t, col);
 
-	return c >= 0 && im->canon[c].s != NULL ? im->canon[c].s : "";
+	return c >= 0 ? pc_import_canon_at(im, (size_t)c) : "";
 }
 
 int

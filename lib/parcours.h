@@ -533,6 +533,9 @@ void	 pc_idset_prefetch(const struct pc_idset *, const char *, size_t);
 int	 pc_idset_put_hash(struct pc_idset *, uint64_t h,
 	    const unsigned char *digest);
 void	 pc_idset_prefetch_hash(const struct pc_idset *, uint64_t h);
+/* 0 for a repeat of the pair (id, digest), else 1 or 2 (idset.c says why). */
+int	 pc_idset_put_pair(struct pc_idset *, const char *, size_t,
+	    const unsigned char *digest);
 void	 pc_idset_reserve(struct pc_idset *, size_t n);
 void	 pc_idset_free(struct pc_idset *);
 
@@ -592,6 +595,12 @@ int	 pc_import_values(struct pc_import *, const struct pc_binding *,
 	    const struct pc_field *, size_t);
 const char *pc_import_canon(const struct pc_import *, const char *col);
 int	 pc_import_ok(const struct pc_import *, const char *col);
+/* The same by the column's number, for the values read at every row. */
+static inline const char *
+pc_import_canon_at(const struct pc_import *im, size_t c)
+{
+	return im->canon[c].s != NULL ? im->canon[c].s : "";
+}
 /* 1 when the row gave col no value (as opposed to a bad one). */
 int	 pc_import_empty(const struct pc_import *, const char *col);
 void	 pc_import_reason(struct pc_import *, const char *col, const char *);

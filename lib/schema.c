@@ -72,8 +72,15 @@ pc_table_col(const struct pc_table *t, const char *name)
 {
 	size_t i;
 
+	/*
+	 * The tools ask by name for each row (pc_import_canon): the first
+	 * two bytes spare most of the strcmp calls, which showed in a
+	 * profile (date and detail share the first).
+	 */
 	for (i = 0; i < t->ncols; i++)
-		if (strcmp(t->cols[i].name, name) == 0)
+		if (t->cols[i].name[0] == name[0] && (name[0] == '\0' ||
+		    t->cols[i].name[1] == name[1]) &&
+		    strcmp(t->cols[i].name, name) == 0)
 			return (long)i;
 	return -1;
 }

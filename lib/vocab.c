@@ -14,12 +14,50 @@
 
 struct word {
 	char	*vocab, *word, *fr, *en;
+	size_t	 len;		/* of word */
 };
 
+/* The words of one vocabulary, in the file's order. */
+struct range {
+	const char	*name;
+	size_t		*i;	/* into w */
+	size_t		 n;
+};
+
+/*
+ * A value is looked up for each row (an event's kind, a meeting's
+ * specialties): the vocabulary first among a dozen, then its words by
+ * length, not every word of every vocabulary by strcmp.
+ */
 struct pc_vocab {
 	struct word	*w;
 	size_t		 n;
+	struct range	*r;
+	size_t		 nr;
 };
+
+static void
+index_words(struct pc_vocab *v)
+{
+	struct range *r;
+	size_t i, k;
+
+	for (i = 0; i < v->n; i++) {
+		for (k = 0; k < v->nr; k++)
+			if (strcmp(v->r[k].name, v->w[i].vocab) == 0)
+				break;
+		if (k == v->nr) {
+			v->r = pc_xreallocarray(v->r, v->nr + 1, sizeof *v->r);
+			r = &v->r[v->nr++];
+			r->name = v->w[i].vocab;
+			r->i = NULL;
+			r->n = 0;
+		}
+		r = &v->r[k];
+		r->i = pc_xreallocarray(r->i, r->n + 1, sizeof *r->i);
+		r->i[r->n++] = i;
+	}
+}
 
 int
 pc_share_path(const char *name, char *buf, size_t bufsz)
@@ -89,12 +127,14 @@ pc_vocab_load(const char *path, char *err, size_t errsz)
 		w->word = pc_xstrdup(row->f[col[1]].s);
 		w->fr = pc_xstrdup(row->f[col[2]].s);
 		w->en = pc_xstrdup(row->f[col[3]].s);
+		w->len = strlen(w->word);
 	}
 	pc_reader_close(rd);
 	if (rc == -1) {
 		pc_vocab_free(v);
 		return NULL;
 	}
+	index_words(v);
 	return v;
 }
 
@@ -111,6 +151,9 @@ pc_vocab_free(struct pc_vocab *v)
 		free(v->w[i].fr);
 		free(v->w[i].en);
 	}
+	for (i = 0; i < v->nr; i++)
+		free(v->r[i].i);
+	free(v->r);
 	free(v->w);
 	free(v);
 }
@@ -118,13 +161,21 @@ pc_vocab_free(struct pc_vocab *v)
 static const struct word *
 lookup(const struct pc_vocab *v, const char *vocab, const char *s, size_t n)
 {
-	size_t i;
+	const struct range *r;
+	const struct word *w;
+	size_t i, k;
 
-	for (i = 0; i < v->n; i++)
-		if (strcmp(v->w[i].vocab, vocab) == 0 &&
-		    strlen(v->w[i].word) == n &&
-		    strncasecmp(v->w[i].word, s, n) == 0)
-			return &v->w[i];
+	for (k = 0; k < v->nr; k++)
+		if (strcmp(v->r[k].name, vocab) == 0)
+			break;
+	if (k == v->nr)
+		return NULL;
+	r = &v->r[k];
+	for (i = 0; i < r->n; i++) {
+		w = &v->w[r->i[i]];
+		if (w->len == n && strncasecmp(w->word, s, n) == 0)
+			return w;
+	}
 	return NULL;
 }
 
