@@ -104,14 +104,16 @@ check-asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/build-asan bats tests
 
-# pathway-new checks rows on several threads (lib/pipeline.c): the files
-# that run it, on four threads whatever the machine, under ThreadSanitizer;
-# a data race fails the test that met it (exit 66, the report on stderr).
+# pathway-new and pathway-event check rows on several threads
+# (lib/pipeline.c): the files that run them, on four threads whatever the
+# machine, under ThreadSanitizer; a data race fails the test that met it
+# (exit 66, the report on stderr).
 # ald30-check and followup-due judge rows in batches on several threads
 # (lib/annotate.c): batches of 3 rows here, so that the tests' small tables
 # are judged on all four.
 TSAN_TESTS = tests/threads.bats tests/pathway-new.bats tests/scaling.bats \
-	tests/hostile.bats tests/ald30-check.bats tests/followup-due.bats
+	tests/hostile.bats tests/ald30-check.bats tests/followup-due.bats \
+	tests/pathway-event.bats
 
 check-tsan:
 	@$(MAKE) --no-print-directory B=build-tsan \

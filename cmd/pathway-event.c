@@ -41,6 +41,8 @@ struct run {
 	struct pc_idset	*seen;		/* pathway_id -> event digests */
 	char		 now[21];
 	long		 today;
+	int		 delim_out, safe_csv;
+	struct pc_buf	 one;		/* check's answer for operands */
 	/* Columns of the input table, found once for every row. */
 	long		 c_date, c_until, c_out[8];	/* c_out: E's */
 };
@@ -165,7 +167,8 @@ load_seen(struct run *r, const char *path)
 		for (c = 0; c < E->ncols; c++)
 			v[c] = col[c] >= 0 ? row->f[col[c]].s : "";
 		event_digest(v, d);
-		pc_idset_put_pair(r->seen, v[0], strlen(v[0]), d);
+		pc_idset_put_hash(r->seen, pc_idset_pair_hash(v[0],
+		    strlen(v[0]), d), d);
 	}
 	if (rc == -1) {
 		pc_warnx("%s", err);
@@ -174,14 +177,24 @@ load_seen(struct run *r, const char *path)
 	pc_reader_close(rd);
 }
 
+/*
+ * An event's checks, on any thread (im is that thread's): one that passes
+ * them gets the hash of its pathway and digest, the digest and its output
+ * line in res, all that commit needs.
+ */
+struct verdict {
+	uint64_t	h;
+	unsigned char	d[PC_DIGEST];
+};
+
 static void
-process(struct pc_import *im, const struct pc_binding *b,
-    const struct pc_field *f, size_t nf, void *arg)
+check(struct pc_import *im, const struct pc_binding *b,
+    const struct pc_field *f, size_t nf, void *arg, struct pc_buf *res)
 {
-	struct run *r = arg;
+	const struct run *r = arg;
 	const struct pc_pathway *pw;
 	const char *id, *v[8];
-	unsigned char d[PC_DIGEST];
+	struct verdict vd;
 	long date, until;
 	size_t c;
 
@@ -198,21 +211,62 @@ process(struct pc_import *im, const struct pc_binding *b,
 		pc_import_reason(im, "date", "before the patient's birth");
 	if (date != PC_NODATE && until != PC_NODATE && until < date)
 		pc_import_reason(im, "until", "before the date");
-	if (im->reasons.len > 0 || id == NULL) {
-		pc_import_reject(im, f, nf);
+	/* pc_pathways_resolve gives its reason; never write without one. */
+	if (id == NULL && im->reasons.len == 0)
+		pc_import_reason(im, "pathway_id", "names no pathway");
+	if (im->reasons.len > 0)
 		return;
-	}
 	for (c = 0; c < E->ncols; c++)
 		v[c] = r->c_out[c] >= 0 ?
 		    pc_import_canon_at(im, (size_t)r->c_out[c]) : "";
 	v[0] = id;
 	v[E->ncols - 1] = r->now;
-	event_digest(v, d);
-	if (pc_idset_put_pair(r->seen, id, strlen(id), d) == 0) {
+	event_digest(v, vd.d);
+	vd.h = pc_idset_pair_hash(id, strlen(id), vd.d);
+	pc_buf_add(res, &vd, sizeof vd);
+	pc_csv_format_row(res, v, NULL, E->ncols, r->delim_out, r->safe_csv);
+}
+
+/* In input order: an event recorded already is skipped. */
+static void
+commit(struct pc_import *im, const char *res, size_t len, void *arg)
+{
+	struct run *r = arg;
+	struct verdict vd;
+
+	memcpy(&vd, res, sizeof vd);
+	if (pc_idset_put_hash(r->seen, vd.h, vd.d) == 0) {
 		im->nskipped++;	/* this event is recorded already */
 		return;
 	}
-	pc_import_write(im, v, E->ncols);
+	pc_import_write_raw(im, res + sizeof vd, len - sizeof vd);
+}
+
+/* Past a few hundred thousand events, each put is a cache miss. */
+static void
+prefetch(const char *res, size_t len, void *arg)
+{
+	const struct run *r = arg;
+	struct verdict vd;
+
+	(void)len;
+	memcpy(&vd, res, sizeof vd);
+	pc_idset_prefetch_hash(r->seen, vd.h);
+}
+
+/* The event of field=value operands, on this thread. */
+static void
+process(struct pc_import *im, const struct pc_binding *b,
+    const struct pc_field *f, size_t nf, void *arg)
+{
+	struct run *r = arg;
+
+	pc_buf_clear(&r->one);
+	check(im, b, f, nf, arg, &r->one);
+	if (im->reasons.len > 0)
+		pc_import_reject(im, f, nf);
+	else
+		commit(im, r->one.s, r->one.len, arg);
 }
 
 int
@@ -329,6 +383,9 @@ main(int argc, char *argv[])
 	im->delim_out = delim_out;
 	im->verbose = verbose;
 	im->safe_csv = safe_csv;
+	r.delim_out = delim_out;
+	r.safe_csv = safe_csv;
+	(void)pc_threads();	/* a bad PARCOURS_THREADS before any output */
 
 	/* Take the output (and its lock) before reading what it holds. */
 	hdr = pc_table_names(E);
@@ -348,14 +405,16 @@ main(int argc, char *argv[])
 	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
 		pc_import_operands(im, argc, argv, process, &r);
 	else if (argc == 0)
-		pc_import_file(im, NULL, &ro, process, &r);
+		pc_import_file_mt(im, NULL, &ro, check, commit, prefetch, &r);
 	else
 		for (i = 0; i < argc; i++)
-			pc_import_file(im, argv[i], &ro, process, &r);
+			pc_import_file_mt(im, argv[i], &ro, check, commit,
+			    prefetch, &r);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_pathways_free(r.pw);
 	pc_idset_free(r.seen);
+	pc_buf_free(&r.one);
 	pc_map_free(map);
 	pc_vocab_free(vocab);
 	return status;

@@ -133,19 +133,19 @@ pc_idset_put_hash(struct pc_idset *s, uint64_t h, const unsigned char *digest)
 /*
  * For a set where only repeats matter and an id has many digests (the
  * events of a pathway): keyed by the id and the digest together, so that
- * an id's entries do not crowd one run of slots that each put walks.  A
- * pair is a repeat only when the id's hash and the digest both match, as
- * with pc_idset_put; 2 then means nothing more than 1.
+ * an id's entries do not crowd the one run of slots each put would walk.
+ * pc_idset_put_hash says 0 only when this hash and the digest both match,
+ * so when the id's hash and the digest do, as pc_idset_put; its 2 then
+ * means nothing more than 1.
  */
-int
-pc_idset_put_pair(struct pc_idset *s, const char *id, size_t n,
-    const unsigned char *digest)
+uint64_t
+pc_idset_pair_hash(const char *id, size_t n, const unsigned char *digest)
 {
 	uint64_t d, h;
 
 	memcpy(&d, digest, sizeof d);
 	h = pc_hash(id, n) ^ d;
-	return pc_idset_put_hash(s, h != 0 ? h : 1, digest);
+	return h != 0 ? h : 1;
 }
 
 void

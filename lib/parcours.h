@@ -533,9 +533,11 @@ void	 pc_idset_prefetch(const struct pc_idset *, const char *, size_t);
 int	 pc_idset_put_hash(struct pc_idset *, uint64_t h,
 	    const unsigned char *digest);
 void	 pc_idset_prefetch_hash(const struct pc_idset *, uint64_t h);
-/* 0 for a repeat of the pair (id, digest), else 1 or 2 (idset.c says why). */
-int	 pc_idset_put_pair(struct pc_idset *, const char *, size_t,
-	    const unsigned char *digest);
+/*
+ * The hash to put (id, digest) under with pc_idset_put_hash when an id
+ * has many digests and only repeats matter (idset.c says why).
+ */
+uint64_t pc_idset_pair_hash(const char *, size_t, const unsigned char *);
 void	 pc_idset_reserve(struct pc_idset *, size_t n);
 void	 pc_idset_free(struct pc_idset *);
 

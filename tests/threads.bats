@@ -190,3 +190,43 @@ same_as_one() {
 		done
 	done
 }
+
+@test "pathway-event checks events on several threads: output, rejects, messages and counts as on one" {
+	gen-export -s 9 -n 1500 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o pathways.csv export.csv || true
+	# three events a pathway, some broken, some twice: several batches
+	# of 1024 events, each with rejects and repeats
+	awk -F, 'BEGIN { OFS = ","; print "pathway_id,date,kind,until,detail" }
+	    NR > 1 { print $1, $11, "ald-request", "", "r" NR
+	        print $1, $11, (NR % 37 ? "ald-granted" : "granted?"), "", ""
+	        print (NR % 41 ? $1 : "4e0a-ffffffffffffffffffff"), $11,
+	            "visit", (NR % 43 ? "" : "2000-01-01"), ""
+	        if (NR % 47 == 0) print $1, $11, "visit", "", "" }' \
+	    pathways.csv > events.csv
+	for n in 1 2 4; do
+		PARCOURS_THREADS=$n run --separate-stderr pathway-event \
+		    -P pathways.csv -r "rej-$n.csv" events.csv
+		assert_failure 3
+		printf '%s\n' "$output" > "out-$n.csv"
+		printf '%s\n' "$stderr" > "err-$n.txt"
+	done
+	cmp out-1.csv out-2.csv
+	cmp out-1.csv out-4.csv
+	cmp rej-1.csv rej-4.csv
+	cmp err-1.txt err-4.txt
+	nin=$(( $(wc -l < events.csv) - 1 ))
+	nrej=$(( $(wc -l < rej-1.csv) - 1 ))
+	nout=$(( $(wc -l < out-1.csv) - 1 ))
+	[ "$nin" -gt 4096 ]
+	[ "$nrej" -ge 90 ]
+	[ "$(tail -n 1 err-4.txt)" = "pathway-event: $nin read, $nout written, $((nin - nout - nrej)) skipped, $nrej rejected" ]
+	[ "$((nin - nout - nrej))" -gt 0 ]
+}
+
+@test "pathway-event: PARCOURS_THREADS must be 1 to 64 too, said before any output" {
+	PARCOURS_THREADS=0 run --separate-stderr pathway-event \
+	    -m visits -o out.csv "$share/sample-visits.csv"
+	assert_failure 2
+	[ "$stderr" = "pathway-event: PARCOURS_THREADS=0: a number of threads is 1 to 64" ]
+	[ ! -e out.csv ]
+}
