@@ -111,8 +111,10 @@ nev=$(($(wc -l < "$ev") - 1))
 
 # ---- the commands --------------------------------------------------------
 
-# name|group|speed|command: group imp reads the export, fol and ald the
-# two tables (followup-due and its peers, ald30-check and its peer);
+# name|group|speed|command: group imp reads the export, evt the event
+# table (pathway-event reading it again, beside a bare parse of it), fol
+# and ald the two tables (followup-due and its peers, ald30-check and its
+# peer);
 # speed slow puts Miller in a hyperfine run of its own with
 # BENCH_SLOW_RUNS runs and no warm-up, minutes each at a million rows.  An
 # exit status other than the one the tool documents for this input fails
@@ -131,6 +133,8 @@ duck="node $here/duck.cjs"
 		echo "iconv + duckdb|imp|fast|iconv -f cp1252 -t utf-8 $exp | $duck $here/import.sql in=/dev/stdin out=/dev/null"
 		echo "duckdb (UTF-8 copy)|imp|fast|$duck $here/import.sql in=$utf out=/dev/null"
 	fi
+	echo "csvfloor (event table)|evt|fast|$bin/csvfloor -d ',' $ev >/dev/null"
+	echo "pathway-event|evt|fast|$bin/pathway-event -r /dev/null $ev >/dev/null 2>&1"
 	echo "ald30-check|ald|fast|$bin/ald30-check -n $asof -E $ev $pw >/dev/null; test \$? -le 1"
 	echo "followup-due|fol|fast|$bin/followup-due -n $asof -E $ev $pw >/dev/null; test \$? -le 1"
 	if [ "$peers" = 1 ]; then
@@ -197,6 +201,7 @@ done
 impbytes=$(wc -c < "$exp")
 folbytes=$(($(wc -c < "$pw") + $(wc -c < "$ev")))
 echo "$rows $impbytes $npw $nev $folbytes $runs $slowruns $asof" \
+    "$(wc -c < "$ev")" \
     "$(date -u '+%Y-%m-%d %H:%M UTC')" > "$work/meta.txt"
 sh "$here/table.sh" "$work" > "$work/results.md"
 cat "$work/results.md"

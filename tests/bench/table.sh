@@ -16,8 +16,9 @@ work=$1
 # DuckDB's version from the package bench.sh installed beside WORKDIR.
 : "${NODE_PATH:=$work/../node_modules}"
 export NODE_PATH
-# rows impbytes npw nev folbytes runs slowruns asof when
-read -r rows impbytes npw nev folbytes runs slowruns asof when < "$work/meta.txt"
+# rows impbytes npw nev folbytes runs slowruns asof evbytes when
+read -r rows impbytes npw nev folbytes runs slowruns asof evbytes when \
+    < "$work/meta.txt"
 
 echo "Run of $when on $(nproc) CPUs ($(lscpu 2>/dev/null |
     sed -n 's/^Model name: *//p' | head -n 1)), $(uname -sr)."
@@ -38,7 +39,7 @@ echo
 echo "| command | median s | CPU s | MB/s | rows/s | peak RSS MB | floor speed | floor speed, CPU | peer time / ours |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk -F'|' -v ib="$impbytes" -v fb="$folbytes" -v nimp="$rows" \
-    -v nfol="$npw" '
+    -v nfol="$npw" -v eb="$evbytes" -v nev="$nev" '
 FILENAME ~ /commands.txt$/ { group[$1] = $2; order[++n] = $1; next }
 FILENAME ~ /rss.txt$/ { rss[$1] = $2; next }
 {
@@ -49,9 +50,12 @@ FILENAME ~ /rss.txt$/ { rss[$1] = $2; next }
 	cpu[f[1]] = f[5] + f[6]
 }
 END {
-	fl = med["csvfloor (libcsv)"]
-	flc = cpu["csvfloor (libcsv)"]
+	fl["imp"] = med["csvfloor (libcsv)"]
+	flc["imp"] = cpu["csvfloor (libcsv)"]
+	fl["evt"] = med["csvfloor (event table)"]
+	flc["evt"] = cpu["csvfloor (event table)"]
 	ours["imp"] = med["pathway-new"]
+	ours["evt"] = med["pathway-event"]
 	ours["fol"] = med["followup-due"]
 	ours["ald"] = med["ald30-check"]
 	for (i = 1; i <= n; i++) {
@@ -59,11 +63,11 @@ END {
 		if (!(c in med))
 			continue
 		g = group[c]
-		b = g == "imp" ? ib : fb
-		r = g == "imp" ? nimp : nfol
+		b = g == "imp" ? ib : g == "evt" ? eb : fb
+		r = g == "imp" ? nimp : g == "evt" ? nev : nfol
 		m = med[c]
-		fs = g == "imp" && m > 0 ? sprintf("%.2f", fl / m) : "-"
-		fc = g == "imp" && cpu[c] > 0 ? sprintf("%.2f", flc / cpu[c]) : "-"
+		fs = fl[g] > 0 && m > 0 ? sprintf("%.2f", fl[g] / m) : "-"
+		fc = flc[g] > 0 && cpu[c] > 0 ? sprintf("%.2f", flc[g] / cpu[c]) : "-"
 		pr = ours[g] > 0 ? sprintf("%.2f", m / ours[g]) : "-"
 		printf "| %s | %.3f | %.3f | %.0f | %.0f | %.1f | %s | %s | %s |\n",
 		    c, m, cpu[c], b / m / 1e6, r / m, rss[c] / 1024, fs, fc, pr
@@ -72,11 +76,13 @@ END {
 cat <<'EOF'
 
 floor speed: csvfloor's median over the command's, 1 being as fast as a
-bare libcsv parse of the same file (pathway-new's target: 0.5 or more);
-the CPU column does the same with CPU time, which other sessions' load
-disturbs less.  peer time / ours: the command's median over that of the
-tool it stands beside, pathway-new (export), followup-due or ald30-check
-(tables): Miller's target is 20 or more, DuckDB's 3 or more.
+bare libcsv parse of the same file (pathway-new's target: 0.5 or more;
+pathway-event's is measured against the parse of the event table, rows/s
+counting events); the CPU column does the same with CPU time, which other
+sessions' load disturbs less.  peer time / ours: the command's median over
+that of the tool it stands beside, pathway-new (export), pathway-event
+(event table), followup-due or ald30-check (tables): Miller's target is 20
+or more, DuckDB's 3 or more.
 
 Flat memory, pathway-new through the map, peak RSS:
 
