@@ -14,6 +14,13 @@
 #include "parcours.h"
 
 #define ERRSZ	512
+/*
+ * Bytes an event takes at the least, as far as sizing the set of events
+ * seen goes: a row of the event table takes some 85 (an id of 25, a date,
+ * a kind, a source); fewer rows than this guess cost a larger set, more
+ * just grow it, and growing holds the old set and the new one at once.
+ */
+#define ROWBYTES	80
 
 /*
  * The columns read: the event table's, and the pathway's INS and ICD-10
@@ -146,10 +153,10 @@ load_seen(struct run *r, const char *path)
 	size_t c;
 	int rc;
 
-	r->seen = pc_idset_new();
 	if (path == NULL || stat(path, &st) == -1 || st.st_size == 0 ||
 	    !S_ISREG(st.st_mode))
 		return;
+	pc_idset_reserve(r->seen, (size_t)st.st_size / ROWBYTES);
 	if ((rd = pc_reader_open(path, &ro, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
 		pc_import_bail(&r->im, PC_EXIT_IO);
@@ -286,6 +293,7 @@ main(int argc, char *argv[])
 	const char *mappath = NULL, *pathways = NULL, *outpath = NULL;
 	const char *rejpath = NULL, **hdr;
 	enum pc_outmode mode = PC_OUT_STDOUT;
+	struct stat sb;
 	char err[ERRSZ];
 	int safe_csv = 0, ch, i, st, have_enc = 0, verbose = 0, delim_out = ',', status;
 
@@ -400,6 +408,11 @@ main(int argc, char *argv[])
 	}
 	pc_writer_safe_csv(im->out, safe_csv);
 	load_pathways(&r, pathways);
+	r.seen = pc_idset_new();
+	for (i = 0; i < argc && !pc_import_is_assignment(&input, argv[i]); i++)
+		if (stat(argv[i], &sb) == 0 && S_ISREG(sb.st_mode))
+			pc_idset_reserve(r.seen, (size_t)sb.st_size /
+			    ROWBYTES);
 	load_seen(&r, mode == PC_OUT_APPEND ? outpath : NULL);
 
 	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
