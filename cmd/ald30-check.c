@@ -91,7 +91,7 @@ struct run {
 	int			 found;		/* a problem row */
 	struct pc_annotate	 an;
 	struct pc_events_bg	*bg;		/* -E, being read */
-	struct pc_buf		 icd, gp;
+	struct pc_buf		 icd, gp, tmp;	/* the row's checks' */
 	struct verdict		*v;
 	struct pc_evbuf		 eb;	/* the events of the pathway at hand */
 	/* The columns of the table being read (all inputs share them). */
@@ -583,13 +583,12 @@ static int
 check_row(const char *where, const struct pc_field *id,
     const struct pc_field *icd, const struct pc_field *birth_f,
     const struct pc_field *gp_f, struct pc_buf *icd_c, struct pc_buf *gp_c,
-    long *birth)
+    struct pc_buf *tmp, long *birth)
 {
-	struct pc_buf tmp = { 0 };
 	char why[256];
 	int bad = 0;
 
-	if (pc_check(PC_T_PATHWAY_ID, id->s, id->len, &tmp, why,
+	if (pc_check(PC_T_PATHWAY_ID, id->s, id->len, tmp, why,
 	    sizeof why) != PC_CHECK_OK) {
 		pc_warnx("%s: pathway_id: %s", where,
 		    id->len ? why : "empty");
@@ -601,9 +600,9 @@ check_row(const char *where, const struct pc_field *id,
 		bad = 1;
 	}
 	/* The birth date identifies a patient: never shown. */
-	if (pc_check(PC_T_DATE, birth_f->s, birth_f->len, &tmp, why,
+	if (pc_check(PC_T_DATE, birth_f->s, birth_f->len, tmp, why,
 	    sizeof why) != PC_CHECK_OK ||
-	    parse_date(tmp.s, birth) == -1) {
+	    parse_date(tmp->s, birth) == -1) {
 		pc_warnx("%s: birth_date: %s", where, birth_f->len ?
 		    "not a date (YYYY-MM-DD)" : "empty");
 		bad = 1;
@@ -615,7 +614,6 @@ check_row(const char *where, const struct pc_field *id,
 		pc_warnx("%s: gp_rpps: %s", where, why);
 		bad = 1;
 	}
-	pc_buf_free(&tmp);
 	return bad ? -1 : 0;
 }
 
@@ -638,7 +636,8 @@ row(void *arg, const struct pc_latest *l, const struct pc_field *f,
 	}
 	memset(v, 0, sizeof *v);
 	if (check_row(where, &f[r->c_id], &f[r->c_icd], &f[r->c_birth],
-	    r->c_gp >= 0 ? &f[r->c_gp] : NULL, &r->icd, &r->gp, &birth) == -1)
+	    r->c_gp >= 0 ? &f[r->c_gp] : NULL, &r->icd, &r->gp, &r->tmp,
+	    &birth) == -1)
 		return PC_ANNOTATE_BAD | (r->problems ? PC_ANNOTATE_SKIP : 0);
 	judge(r, f[r->c_id].s, r->icd.s, birth, r->gp.s, v);
 	if (is_problem(v->status))
@@ -661,6 +660,7 @@ fork_run(void *arg)
 	*c = *r;
 	memset(&c->icd, 0, sizeof c->icd);
 	memset(&c->gp, 0, sizeof c->gp);
+	memset(&c->tmp, 0, sizeof c->tmp);
 	memset(&c->eb, 0, sizeof c->eb);
 	c->v = pc_xcalloc(1, sizeof *c->v);
 	c->found = 0;
@@ -675,6 +675,7 @@ join_run(void *arg, void *copy)
 	r->found |= c->found;
 	pc_buf_free(&c->icd);
 	pc_buf_free(&c->gp);
+	pc_buf_free(&c->tmp);
 	pc_evbuf_free(&c->eb);
 	free(c->v);
 	free(c);
@@ -815,6 +816,7 @@ main(int argc, char *argv[])
 done:
 	pc_buf_free(&r.icd);
 	pc_buf_free(&r.gp);
+	pc_buf_free(&r.tmp);
 	pc_evbuf_free(&r.eb);
 	free(defrules);
 	free(r.codes);

@@ -115,6 +115,7 @@ struct run {
 	struct pc_events_bg	*bg;		/* -E, being read */
 	struct result		*res;
 	struct pc_evbuf		 eb;	/* the events of the pathway at hand */
+	struct pc_buf		 icd;	/* its code, canonical */
 	/* The columns of the table being read (all inputs share them). */
 	const struct pc_latest	*cl;
 	long			 c_id, c_birth, c_diag, c_icd;
@@ -818,7 +819,7 @@ judge_row(struct run *r, const char *where, const char *id,
 	const struct pc_event *all, *ev;
 	const struct rule *ru;
 	const struct phase *ph = NULL;
-	struct pc_buf icd = { 0 }, b = { 0 };
+	struct pc_buf *icd = &r->icd, b = { 0 };
 	long birth, diag, anchor = PC_NODATE, start = PC_NODATE;
 	long base, next, m;
 	size_t nall, nev, i;
@@ -846,16 +847,15 @@ judge_row(struct run *r, const char *where, const char *id,
 		pc_warnx("%s: diagnosis_date: before the birth date", where);
 		return -1;
 	}
-	if (pc_check(PC_T_ICD10, icd_f->s, icd_f->len, &icd, why,
+	if (pc_check(PC_T_ICD10, icd_f->s, icd_f->len, icd, why,
 	    sizeof why) == PC_CHECK_BAD) {
 		pc_warnx("%s: icd10: %s", where, why);
-		pc_buf_free(&icd);
 		return -1;
 	}
 	age = pc_age(birth, diag);
-	ru = choose(r, icd.s, age, &perr);
+	ru = choose(r, icd->s, age, &perr);
 	if (ru == NULL || perr != 0) {
-		pc_vis(&b, icd.s, icd.len, 16);
+		pc_vis(&b, icd->s, icd->len, 16);
 		if (ru == NULL)
 			pc_warnx("%s: icd10: no schedule rule for %s at age %d "
 			    "at diagnosis", where, b.s, age);
@@ -863,10 +863,8 @@ judge_row(struct run *r, const char *where, const char *id,
 			pc_warnx("%s: icd10: rule %s: the pattern failed on %s "
 			    "(PCRE2 error %d)", where, ru->name, b.s, perr);
 		pc_buf_free(&b);
-		pc_buf_free(&icd);
 		return -1;
 	}
-	pc_buf_free(&icd);
 	res->rule = ru->name;
 
 	/* Only what is known at the as-of date counts. */
@@ -972,6 +970,7 @@ fork_run(void *arg)
 	*c = *r;
 	memset(c->choice, 0, sizeof c->choice);
 	memset(&c->eb, 0, sizeof c->eb);
+	memset(&c->icd, 0, sizeof c->icd);
 	c->res = pc_xcalloc(1, sizeof *c->res);
 	c->overdue = 0;
 	c->rules = pc_xcalloc(r->nrules ? r->nrules : 1, sizeof *c->rules);
@@ -998,6 +997,7 @@ join_run(void *arg, void *copy)
 		pcre2_match_data_free(c->rules[i].md);
 	free(c->rules);
 	pc_evbuf_free(&c->eb);
+	pc_buf_free(&c->icd);
 	free(c->res);
 	free(c);
 }
@@ -1145,6 +1145,7 @@ done:
 	free(defsched);
 	free(defcard);
 	pc_evbuf_free(&r.eb);
+	pc_buf_free(&r.icd);
 	free_tables(&r);
 	pc_events_stop(r.bg);
 	pc_vocab_free(vocab);
