@@ -106,15 +106,20 @@ if [ "$st" -ne 0 ] && [ "$st" -ne 3 ]; then
 	exit 1
 fi
 "$bin/gen-bench" -s 6 events "$pw" > "$ev"
+rcp=$work/rcp-$rows.csv
+"$bin/gen-bench" -s 6 rcp "$pw" > "$rcp"
 npw=$(($(wc -l < "$pw") - 1))
 nev=$(($(wc -l < "$ev") - 1))
+# notes may hold a line break: count records, less the header
+nrcp=$(($("$bin/csvfloor" -d ',' "$rcp" | cut -d ' ' -f 1) - 1))
 
 # ---- the commands --------------------------------------------------------
 
 # name|group|speed|command: group imp reads the export, evt the event
-# table (pathway-event reading it again, beside a bare parse of it), fol
-# and ald the two tables (followup-due and its peers, ald30-check and its
-# peer);
+# table (pathway-event reading it again, beside a bare parse of it), rcp
+# the rcp table (rcp-record reading it again with the pathway table, its
+# rules needing each patient's age), fol and ald the two tables
+# (followup-due and its peers, ald30-check and its peer);
 # speed slow puts Miller in a hyperfine run of its own with
 # BENCH_SLOW_RUNS runs and no warm-up, minutes each at a million rows.  An
 # exit status other than the one the tool documents for this input fails
@@ -135,6 +140,8 @@ duck="node $here/duck.cjs"
 	fi
 	echo "csvfloor (event table)|evt|fast|$bin/csvfloor -d ',' $ev >/dev/null"
 	echo "pathway-event|evt|fast|$bin/pathway-event -r /dev/null $ev >/dev/null 2>&1"
+	echo "csvfloor (rcp table)|rcp|fast|$bin/csvfloor -d ',' $rcp >/dev/null"
+	echo "rcp-record|rcp|fast|$bin/rcp-record -P $pw -r /dev/null $rcp >/dev/null 2>&1"
 	echo "ald30-check|ald|fast|$bin/ald30-check -n $asof -E $ev $pw >/dev/null; test \$? -le 1"
 	echo "followup-due|fol|fast|$bin/followup-due -n $asof -E $ev $pw >/dev/null; test \$? -le 1"
 	if [ "$peers" = 1 ]; then
@@ -201,7 +208,7 @@ done
 impbytes=$(wc -c < "$exp")
 folbytes=$(($(wc -c < "$pw") + $(wc -c < "$ev")))
 echo "$rows $impbytes $npw $nev $folbytes $runs $slowruns $asof" \
-    "$(wc -c < "$ev")" \
+    "$(wc -c < "$ev") $nrcp $(wc -c < "$rcp")" \
     "$(date -u '+%Y-%m-%d %H:%M UTC')" > "$work/meta.txt"
 sh "$here/table.sh" "$work" > "$work/results.md"
 cat "$work/results.md"

@@ -16,15 +16,17 @@ work=$1
 # DuckDB's version from the package bench.sh installed beside WORKDIR.
 : "${NODE_PATH:=$work/../node_modules}"
 export NODE_PATH
-# rows impbytes npw nev folbytes runs slowruns asof evbytes when
-read -r rows impbytes npw nev folbytes runs slowruns asof evbytes when \
-    < "$work/meta.txt"
+# rows impbytes npw nev folbytes runs slowruns asof evbytes nrcp rcpbytes
+# when
+read -r rows impbytes npw nev folbytes runs slowruns asof evbytes nrcp \
+    rcpbytes when < "$work/meta.txt"
 
 echo "Run of $when on $(nproc) CPUs ($(lscpu 2>/dev/null |
     sed -n 's/^Model name: *//p' | head -n 1)), $(uname -sr)."
 echo
 echo "Export: $rows rows, $impbytes bytes (cp1252, ';', CRLF).  Tables:" \
-    "$npw pathways and $nev events, $folbytes bytes together, as-of $asof." \
+    "$npw pathways and $nev events, $folbytes bytes together, as-of $asof;" \
+    "$nrcp RCP cases, $rcpbytes bytes." \
     "hyperfine: $runs runs after one warm-up, and for Miller" \
     "$([ "$slowruns" = 0 ] && echo "none (left out)" || echo "$slowruns without warm-up");" \
     "medians of wall-clock time; CPU is user + system time (means), all" \
@@ -39,7 +41,8 @@ echo
 echo "| command | median s | CPU s | MB/s | rows/s | peak RSS MB | floor speed | floor speed, CPU | peer time / ours |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 awk -F'|' -v ib="$impbytes" -v fb="$folbytes" -v nimp="$rows" \
-    -v nfol="$npw" -v eb="$evbytes" -v nev="$nev" '
+    -v nfol="$npw" -v eb="$evbytes" -v nev="$nev" -v rb="$rcpbytes" \
+    -v nrcp="$nrcp" '
 FILENAME ~ /commands.txt$/ { group[$1] = $2; order[++n] = $1; next }
 FILENAME ~ /rss.txt$/ { rss[$1] = $2; next }
 {
@@ -54,8 +57,11 @@ END {
 	flc["imp"] = cpu["csvfloor (libcsv)"]
 	fl["evt"] = med["csvfloor (event table)"]
 	flc["evt"] = cpu["csvfloor (event table)"]
+	fl["rcp"] = med["csvfloor (rcp table)"]
+	flc["rcp"] = cpu["csvfloor (rcp table)"]
 	ours["imp"] = med["pathway-new"]
 	ours["evt"] = med["pathway-event"]
+	ours["rcp"] = med["rcp-record"]
 	ours["fol"] = med["followup-due"]
 	ours["ald"] = med["ald30-check"]
 	for (i = 1; i <= n; i++) {
@@ -63,8 +69,8 @@ END {
 		if (!(c in med))
 			continue
 		g = group[c]
-		b = g == "imp" ? ib : g == "evt" ? eb : fb
-		r = g == "imp" ? nimp : g == "evt" ? nev : nfol
+		b = g == "imp" ? ib : g == "evt" ? eb : g == "rcp" ? rb : fb
+		r = g == "imp" ? nimp : g == "evt" ? nev : g == "rcp" ? nrcp : nfol
 		m = med[c]
 		fs = fl[g] > 0 && m > 0 ? sprintf("%.2f", fl[g] / m) : "-"
 		fc = flc[g] > 0 && cpu[c] > 0 ? sprintf("%.2f", flc[g] / cpu[c]) : "-"
@@ -77,12 +83,13 @@ cat <<'EOF'
 
 floor speed: csvfloor's median over the command's, 1 being as fast as a
 bare libcsv parse of the same file (pathway-new's target: 0.5 or more;
-pathway-event's is measured against the parse of the event table, rows/s
-counting events); the CPU column does the same with CPU time, which other
-sessions' load disturbs less.  peer time / ours: the command's median over
-that of the tool it stands beside, pathway-new (export), pathway-event
-(event table), followup-due or ald30-check (tables): Miller's target is 20
-or more, DuckDB's 3 or more.
+pathway-event and rcp-record are measured against the parse of the table
+they read, rows/s counting its rows); the CPU column does the same with
+CPU time, which other sessions' load disturbs less.  peer time / ours: the
+command's median over that of the tool it stands beside, pathway-new
+(export), pathway-event (event table), rcp-record (rcp table),
+followup-due or ald30-check (tables): Miller's target is 20 or more,
+DuckDB's 3 or more.
 
 Flat memory, pathway-new through the map, peak RSS:
 
