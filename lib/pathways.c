@@ -5,19 +5,29 @@
  * an export names it so, and give what the tools check rows against (the
  * birth and diagnosis dates, the ICD-10 code).
  *
- * Two sorted arrays over the latest row of each pathway: one by INS, so
- * that a patient's pathways are a run, one by id.  The table is small
- * beside the inputs it checks; no index outlives the run.
+ * The latest row of each pathway, sorted by INS so that a patient's
+ * pathways are a run, with a hash index by id: a national table holds a
+ * million pathways, and a binary search of their ids (twenty strcmp
+ * calls, each a cache miss) was most of rcp-record's time.  The strings
+ * are kept in an arena, not one malloc each.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "parcours.h"
 
+struct slot {
+	uint32_t	 h;		/* of the id */
+	uint32_t	 i;		/* into pw, + 1; 0: free */
+};
+
 struct pc_pathways {
-	struct pc_pathway	 *pw;		/* sorted by INS */
-	struct pc_pathway	**byid;		/* the same, sorted by id */
-	size_t			  n;
+	struct pc_pathway	*pw;		/* sorted by INS */
+	size_t			 n;
+	struct slot		*slot;		/* by id: open addressing */
+	size_t			 nslot;		/* a power of two */
+	struct pc_arena		 arena;		/* the strings */
 };
 
 static int
@@ -27,11 +37,34 @@ cmp_ins(const void *a, const void *b)
 	    ((const struct pc_pathway *)b)->ins);
 }
 
-static int
-cmp_id(const void *a, const void *b)
+static char *
+keep(struct pc_pathways *t, const char *s, size_t n)
 {
-	return strcmp((*(struct pc_pathway *const *)a)->id,
-	    (*(struct pc_pathway *const *)b)->id);
+	char *p = pc_arena_alloc(&t->arena, n + 1, 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static uint32_t
+hash_id(const char *id)
+{
+	return (uint32_t)(pc_hash(id, strlen(id)) >> 32);
+}
+
+/* The slot of id: its own, or the free one where it would go. */
+static size_t
+find(const struct pc_pathways *t, const char *id, uint32_t h)
+{
+	size_t i;
+
+	for (i = h & (t->nslot - 1); t->slot[i].i != 0;
+	    i = (i + 1) & (t->nslot - 1))
+		if (t->slot[i].h == h &&
+		    strcmp(t->pw[t->slot[i].i - 1].id, id) == 0)
+			break;
+	return i;
 }
 
 /* A table's date, or PC_NODATE when it is empty or not a date. */
@@ -76,39 +109,38 @@ pc_pathways_load(const char *path, char *err, size_t errsz)
 		const struct pc_field *f = pc_latest_row(l, i, NULL);
 		struct pc_pathway *p = &t->pw[i];
 
-		p->id = pc_xstrdup(f[c_id].s);
-		p->ins = pc_xstrdup(f[c_ins].s);
-		p->icd10 = pc_xstrdup(f[c_icd].s);
-		p->cat = strndup(f[c_icd].s, 3);
-		if (p->cat == NULL)
-			p->cat = pc_xstrdup("");	/* never NULL */
+		/* As C strings, cut at a NUL byte as strcmp would. */
+		p->id = keep(t, f[c_id].s, strlen(f[c_id].s));
+		p->ins = keep(t, f[c_ins].s, strlen(f[c_ins].s));
+		p->icd10 = keep(t, f[c_icd].s, strlen(f[c_icd].s));
+		p->cat = keep(t, f[c_icd].s, strnlen(f[c_icd].s, 3));
 		p->birth = c_birth >= 0 ? day_of(f[c_birth].s) : PC_NODATE;
 		p->diagnosis = c_diag >= 0 ? day_of(f[c_diag].s) : PC_NODATE;
 	}
 	pc_latest_free(l);
 	qsort(t->pw, t->n, sizeof *t->pw, cmp_ins);
-	t->byid = pc_xcalloc(t->n ? t->n : 1, sizeof *t->byid);
-	for (i = 0; i < t->n; i++)
-		t->byid[i] = &t->pw[i];
-	qsort(t->byid, t->n, sizeof *t->byid, cmp_id);
+	for (t->nslot = 1024; t->nslot < t->n * 2; t->nslot *= 2)
+		;
+	t->slot = pc_table_alloc(t->nslot, sizeof *t->slot);
+	for (i = 0; i < t->n; i++) {
+		uint32_t h = hash_id(t->pw[i].id);
+		size_t k = find(t, t->pw[i].id, h);
+
+		/* pc_latest keeps one row an id: never there already */
+		t->slot[k].h = h;
+		t->slot[k].i = (uint32_t)i + 1;
+	}
 	return t;
 }
 
 void
 pc_pathways_free(struct pc_pathways *t)
 {
-	size_t i;
-
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->n; i++) {
-		free(t->pw[i].id);
-		free(t->pw[i].ins);
-		free(t->pw[i].icd10);
-		free(t->pw[i].cat);
-	}
+	pc_arena_free(&t->arena);
+	pc_table_free(t->slot, t->nslot, sizeof *t->slot);
 	free(t->pw);
-	free(t->byid);
 	free(t);
 }
 
@@ -121,10 +153,9 @@ pc_pathways_count(const struct pc_pathways *t)
 const struct pc_pathway *
 pc_pathways_byid(const struct pc_pathways *t, const char *id)
 {
-	struct pc_pathway key = { .id = (char *)id }, *kp = &key, **hit;
+	size_t k = find(t, id, hash_id(id));
 
-	hit = bsearch(&kp, t->byid, t->n, sizeof *t->byid, cmp_id);
-	return hit != NULL ? *hit : NULL;
+	return t->slot[k].i != 0 ? &t->pw[t->slot[k].i - 1] : NULL;
 }
 
 size_t
