@@ -104,7 +104,7 @@ check-asan:
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/build-asan bats tests
 
-# pathway-new and pathway-event check rows on several threads
+# pathway-new, pathway-event and rcp-record check rows on several threads
 # (lib/pipeline.c): the files that run them, on four threads whatever the
 # machine, under ThreadSanitizer; a data race fails the test that met it
 # (exit 66, the report on stderr).
@@ -113,7 +113,7 @@ check-asan:
 # are judged on all four.
 TSAN_TESTS = tests/threads.bats tests/pathway-new.bats tests/scaling.bats \
 	tests/hostile.bats tests/ald30-check.bats tests/followup-due.bats \
-	tests/pathway-event.bats
+	tests/pathway-event.bats tests/rcp-record.bats
 
 check-tsan:
 	@$(MAKE) --no-print-directory B=build-tsan \

@@ -96,9 +96,11 @@ struct run {
 	struct pc_idset	*seen;		/* rcp_id -> content digests */
 	struct rule	 rule[NRULES];
 	int		 safe;		/* --safe-csv */
-	struct pc_buf	 warning;	/* the row's, said once it is written */
-	struct pc_buf	 line;		/* scratch: "file:line: " */
+	struct pc_buf	 one;		/* check's answer for operands */
+	int		 delim_out;
 	long		 from[NOUT];	/* each output column's input column */
+	long		 c_id, c_trial, c_rec;	/* in T */
+	long		 part[4];	/* rcp_id's columns, in T */
 	char		 now[21];
 	long		 today;
 };
@@ -455,28 +457,22 @@ rule_words(const struct rule *ru, struct pc_buf *b)
 	}
 }
 
-/* "file:line: " for the row at hand, or nothing for operands. */
+/*
+ * A warning about the row at hand, into warning ("file:line: " first, or
+ * nothing for operands): said once the row is written (commit()).
+ */
 static void
-where(struct pc_import *im, struct pc_buf *b)
+warn_row(struct pc_import *im, struct pc_buf *warning, const char *col,
+    const char *why)
 {
-	pc_buf_clear(b);
-	pc_buf_adds(b, "");
 	if (im->file != NULL) {
-		pc_where(b, im->file, im->line, im->record);
-		pc_buf_adds(b, ": ");
+		pc_where(warning, im->file, im->line, im->record);
+		pc_buf_adds(warning, ": ");
 	}
-}
-
-/* A warning about the row at hand, said once it is written (process()). */
-static void
-warn_row(struct run *r, const char *col, const char *why)
-{
-	where(&r->im, &r->line);
-	pc_buf_adds(&r->warning, r->line.s);
-	pc_buf_adds(&r->warning, col);
-	pc_buf_adds(&r->warning, ": ");
-	pc_buf_adds(&r->warning, why);
-	pc_buf_addc(&r->warning, '\n');
+	pc_buf_adds(warning, col);
+	pc_buf_adds(warning, ": ");
+	pc_buf_adds(warning, why);
+	pc_buf_addc(warning, '\n');
 }
 
 /*
@@ -486,10 +482,10 @@ warn_row(struct run *r, const char *col, const char *why)
  * pediatric and an adult opinion (a warning only).
  */
 static void
-check_age(struct run *r, int age, const char *kind, const char *mode,
-    const char *consent, const char *spec)
+check_age(const struct run *r, struct pc_import *im, struct pc_buf *warning,
+    int age, const char *kind, const char *mode, const char *consent,
+    const char *spec)
 {
-	struct pc_import *im = &r->im;
 	const struct rule *ru = r->rule;
 	struct pc_buf w = { 0 }, t = { 0 };
 	char why[256];
@@ -544,7 +540,7 @@ check_age(struct run *r, int age, const char *kind, const char *mode,
 			snprintf(why, sizeof why, "a patient aged %d to %d "
 			    "gets a pediatric and an adult opinion: %s",
 			    ru[AYA_FROM].n, ru[AYA_TO].n, w.s);
-			warn_row(r, "specialties", why);
+			warn_row(im, warning, "specialties", why);
 		}
 	}
 	pc_buf_free(&w);
@@ -556,10 +552,9 @@ check_age(struct run *r, int age, const char *kind, const char *mode,
  * the kinds of meeting that need one, except for a haematological cancer.
  */
 static void
-check_quorum(struct run *r, const char *kind, const char *spec,
-    const char *icd)
+check_quorum(const struct run *r, struct pc_import *im, const char *kind,
+    const char *spec, const char *icd)
 {
-	struct pc_import *im = &r->im;
 	const struct rule *ru = r->rule;
 	struct pc_buf w = { 0 };
 	char why[256];
@@ -590,7 +585,8 @@ check_quorum(struct run *r, const char *kind, const char *spec,
  * too): a warning, not a rejection.
  */
 static void
-check_chemo(struct run *r, const char *spec, const char *proposal)
+check_chemo(const struct run *r, struct pc_import *im, struct pc_buf *warning,
+    const char *spec, const char *proposal)
 {
 	const struct rule *ru = r->rule;
 	struct pc_buf w = { 0 }, t = { 0 };
@@ -603,7 +599,7 @@ check_chemo(struct run *r, const char *spec, const char *proposal)
 	rule_words(&ru[CHEMO_SPECIALTIES], &w);
 	snprintf(why, sizeof why, "%s proposed, and no physician qualified "
 	    "for it (%s)", t.s, w.s);
-	warn_row(r, "specialties", why);
+	warn_row(im, warning, "specialties", why);
 	pc_buf_free(&w);
 	pc_buf_free(&t);
 }
@@ -615,24 +611,17 @@ check_chemo(struct run *r, const char *spec, const char *proposal)
  * is already a keyed pseudonym.
  */
 static void
-rcp_id(const char *const *v, char out[25])
+rcp_id(const struct run *r, const char *const *v, char out[25])
 {
 	static const char digits[] = "0123456789abcdef";
-	static const char *const name[] = {
-		"pathway_id", "meeting_date", "meeting_kind", "motive"
-	};
-	static long part[4] = { -1 };
 	crypto_generichash_state st;
 	unsigned char h[10];
 	size_t i;
 
-	if (part[0] == -1)
-		for (i = 0; i < 4; i++)
-			part[i] = pc_table_col(T, name[i]);
 	crypto_generichash_init(&st, NULL, 0, sizeof h);
 	crypto_generichash_update(&st, (const unsigned char *)"rcp", 3);
 	for (i = 0; i < 4; i++) {
-		const char *s = v[part[i]];
+		const char *s = v[r->part[i]];
 
 		/* fields are separated by a byte none of them can hold */
 		crypto_generichash_update(&st,
@@ -710,20 +699,31 @@ load_seen(struct run *r, const char *path)
 	pc_reader_close(rd);
 }
 
+/*
+ * A case's checks, on any thread (im is that thread's): one that passes
+ * them gets, in res, the hash of its rcp_id, the digest of its content,
+ * its output line and what it warns of, all that commit needs.
+ */
+struct verdict {
+	uint64_t	h;
+	unsigned char	d[PC_DIGEST];
+	size_t		linelen;	/* then the warnings */
+};
+
 static void
-process(struct pc_import *im, const struct pc_binding *b,
-    const struct pc_field *f, size_t nf, void *arg)
+check(struct pc_import *im, const struct pc_binding *b,
+    const struct pc_field *f, size_t nf, void *arg, struct pc_buf *res)
 {
-	struct run *r = arg;
+	const struct run *r = arg;
 	const struct pc_pathway *pw;
-	const char *id, *v[NOUT], *kind, *mode, *spec, *consent, *icd, *p, *e;
-	unsigned char d[PC_DIGEST];
+	const char *id, *v[NOUT], *kind, *mode, *spec, *consent, *icd;
+	struct pc_buf warning = { NULL, 0, 0 };
+	struct verdict vd;
 	char rid[25], trial[32];
 	long meeting, decision;
-	size_t c;
+	size_t c, at;
 
 	pc_import_values(im, b, f, nf);
-	pc_buf_clear(&r->warning);
 	id = pc_pathways_resolve(r->pw, im, &pw);
 	meeting = pc_import_ok(im, "meeting_date") ?
 	    day_of(pc_import_canon(im, "meeting_date")) : PC_NODATE;
@@ -761,9 +761,10 @@ process(struct pc_import *im, const struct pc_binding *b,
 		pc_import_reason(im, "trial_id", why);
 	}
 	if (pc_import_ok(im, "specialties"))
-		check_quorum(r, kind, spec, icd);
+		check_quorum(r, im, kind, spec, icd);
 	if (pc_import_ok(im, "specialties") && pc_import_ok(im, "proposal"))
-		check_chemo(r, spec, pc_import_canon(im, "proposal"));
+		check_chemo(r, im, &warning, spec,
+		    pc_import_canon(im, "proposal"));
 	if (strcmp(mode, "registered") == 0 &&
 	    strcmp(pc_import_canon(im, "guideline_conform"), "no") == 0)
 		pc_import_reason(im, "mode", "registration without discussion "
@@ -771,10 +772,13 @@ process(struct pc_import *im, const struct pc_binding *b,
 		    "guideline_conform is no");
 	if (meeting != PC_NODATE && pw != NULL && pw->birth != PC_NODATE &&
 	    meeting >= pw->birth)
-		check_age(r, pc_age(pw->birth, meeting), kind, mode, consent,
-		    spec);
-	if (im->reasons.len > 0 || id == NULL) {
-		pc_import_reject(im, f, nf);
+		check_age(r, im, &warning, pc_age(pw->birth, meeting), kind,
+		    mode, consent, spec);
+	/* pc_pathways_resolve gives its reason; never write without one. */
+	if (id == NULL && im->reasons.len == 0)
+		pc_import_reason(im, "pathway_id", "names no pathway");
+	if (im->reasons.len > 0) {
+		pc_buf_free(&warning);
 		return;
 	}
 	for (c = 0; c < T->ncols; c++) {
@@ -783,13 +787,33 @@ process(struct pc_import *im, const struct pc_binding *b,
 		v[c] = ic >= 0 && im->canon[ic].s != NULL ?
 		    im->canon[ic].s : "";
 	}
-	v[pc_table_col(T, "pathway_id")] = id;
-	v[pc_table_col(T, "trial_id")] = trial;
-	v[pc_table_col(T, "recorded_at")] = r->now;
-	rcp_id(v, rid);
+	v[r->c_id] = id;
+	v[r->c_trial] = trial;
+	v[r->c_rec] = r->now;
+	rcp_id(r, v, rid);
 	v[0] = rid;
-	rcp_digest(v, d);
-	switch (pc_idset_put(r->seen, rid, strlen(rid), d)) {
+	rcp_digest(v, vd.d);
+	vd.h = pc_hash(rid, strlen(rid));
+	at = res->len;
+	pc_buf_add(res, &vd, sizeof vd);
+	pc_csv_format_row(res, v, NULL, T->ncols, r->delim_out, r->safe);
+	vd.linelen = res->len - at - sizeof vd;
+	memcpy(res->s + at, &vd, sizeof vd);
+	if (warning.len > 0)
+		pc_buf_add(res, warning.s, warning.len);
+	pc_buf_free(&warning);
+}
+
+/* In input order: a case recorded already is skipped, unsaid. */
+static void
+commit(struct pc_import *im, const char *res, size_t len, void *arg)
+{
+	struct run *r = arg;
+	struct verdict vd;
+	const char *p, *e, *end = res + len;
+
+	memcpy(&vd, res, sizeof vd);
+	switch (pc_idset_put_hash(r->seen, vd.h, vd.d)) {
 	case 0:
 		im->nskipped++;	/* this case is recorded already */
 		return;
@@ -797,11 +821,37 @@ process(struct pc_import *im, const struct pc_binding *b,
 		im->ncorrected++;	/* new content: the latest row wins */
 		break;
 	}
-	pc_import_write(im, v, T->ncols);
-	for (p = r->warning.s; p != NULL && *p != '\0'; p = e + 1) {
-		e = strchr(p, '\n');
+	pc_import_write_raw(im, res + sizeof vd, vd.linelen);
+	for (p = res + sizeof vd + vd.linelen; p < end; p = e + 1) {
+		e = memchr(p, '\n', (size_t)(end - p));
 		pc_warnx("%.*s", (int)(e - p), p);
 	}
+}
+
+static void
+prefetch(const char *res, size_t len, void *arg)
+{
+	const struct run *r = arg;
+	struct verdict vd;
+
+	(void)len;
+	memcpy(&vd, res, sizeof vd);
+	pc_idset_prefetch_hash(r->seen, vd.h);
+}
+
+/* The case of field=value operands, on this thread. */
+static void
+process(struct pc_import *im, const struct pc_binding *b,
+    const struct pc_field *f, size_t nf, void *arg)
+{
+	struct run *r = arg;
+
+	pc_buf_clear(&r->one);
+	check(im, b, f, nf, arg, &r->one);
+	if (im->reasons.len > 0)
+		pc_import_reject(im, f, nf);
+	else
+		commit(im, r->one.s, r->one.len, arg);
 }
 
 int
@@ -918,8 +968,17 @@ main(int argc, char *argv[])
 	load_rules(&r, rulespath, vocab);
 	for (i = 0; i < (int)T->ncols; i++)
 		r.from[i] = pc_table_col(&input, T->cols[i].name);
+	r.c_id = pc_table_col(T, "pathway_id");
+	r.c_trial = pc_table_col(T, "trial_id");
+	r.c_rec = pc_table_col(T, "recorded_at");
+	r.part[0] = pc_table_col(T, "pathway_id");
+	r.part[1] = pc_table_col(T, "meeting_date");
+	r.part[2] = pc_table_col(T, "meeting_kind");
+	r.part[3] = pc_table_col(T, "motive");
 	r.today = pc_today();
 	pc_now_iso(r.now);
+	r.delim_out = delim_out;
+	(void)pc_threads();	/* a bad PARCOURS_THREADS before any output */
 	pc_import_init(im, &input, map, vocab);
 	im->rejpath = rejpath;
 	im->delim_out = delim_out;
@@ -951,17 +1010,17 @@ main(int argc, char *argv[])
 	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
 		pc_import_operands(im, argc, argv, process, &r);
 	else if (argc == 0)
-		pc_import_file(im, NULL, &ro, process, &r);
+		pc_import_file_mt(im, NULL, &ro, check, commit, prefetch, &r);
 	else
 		for (i = 0; i < argc; i++)
-			pc_import_file(im, argv[i], &ro, process, &r);
+			pc_import_file_mt(im, argv[i], &ro, check, commit,
+			    prefetch, &r);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_pathways_free(r.pw);
 	pc_idset_free(r.seen);
 	free_rules(&r);
-	pc_buf_free(&r.warning);
-	pc_buf_free(&r.line);
+	pc_buf_free(&r.one);
 	pc_map_free(map);
 	pc_vocab_free(vocab);
 	return status;

@@ -230,3 +230,51 @@ same_as_one() {
 	[ "$stderr" = "pathway-event: PARCOURS_THREADS=0: a number of threads is 1 to 64" ]
 	[ ! -e out.csv ]
 }
+
+@test "rcp-record checks cases on several threads: output, rejects, warnings and counts as on one" {
+	gen-export -s 9 -n 1500 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o pathways.csv export.csv || true
+	# two cases a pathway, adults' and children's meetings as the rules
+	# want them, and every 7th without a surgeon (rejected), every 11th
+	# chemotherapy with no oncologist (a warning), every 13th twice:
+	# several batches of 1024 rows, each with all of it
+	awk -F, 'BEGIN { OFS = ","
+	    print "pathway_id,meeting_date,meeting_kind,mode,motive," \
+	        "specialties,proposal,consent_by" }
+	    NR > 1 {
+	        child = substr($11, 1, 4) - substr($6, 1, 4) < 19
+	        kind = child ? "pediatric" : "standard"
+	        who = child ? "mother" : "patient"
+	        if (child) spec = "pediatric-oncology|pediatric-surgery|radiology"
+	        else spec = "surgery|medical-oncology|radiology"
+	        if (NR % 7 == 0 && !child) spec = "medical-oncology|radiology|pathology"
+	        if (NR % 11 == 0 && !child) spec = "surgery|radiology|pathology"
+	        prop = NR % 11 == 0 ? "chemotherapy" : "surgery"
+	        print $1, $11, kind, "discussed", "initial", spec, prop, who
+	        print $1, $11, kind, "discussed", "change", spec, "radiotherapy", who
+	        if (NR % 13 == 0)
+	            print $1, $11, kind, "discussed", "change", spec, "radiotherapy", who
+	    }' pathways.csv > rcp.csv
+	for n in 1 2 4; do
+		PARCOURS_THREADS=$n run --separate-stderr rcp-record \
+		    -P pathways.csv -r "rej-$n.csv" rcp.csv
+		printf '%s\n' "$status" > "st-$n"
+		printf '%s\n' "$output" > "out-$n.csv"
+		printf '%s\n' "$stderr" > "err-$n.txt"
+	done
+	cmp st-1 st-4
+	cmp out-1.csv out-2.csv
+	cmp out-1.csv out-4.csv
+	cmp rej-1.csv rej-4.csv
+	cmp err-1.txt err-2.txt
+	cmp err-1.txt err-4.txt
+	nin=$(( $(wc -l < rcp.csv) - 1 ))
+	nrej=$(( $(wc -l < rej-1.csv) - 1 ))
+	nout=$(( $(wc -l < out-1.csv) - 1 ))
+	[ "$(cat st-1)" = 3 ]
+	[ "$nin" -gt 2048 ]
+	[ "$nrej" -ge 100 ]
+	[ "$(grep -c ': specialties: chemotherapy proposed, and no physician' err-4.txt)" -ge 100 ]
+	[ "$(tail -n 1 err-4.txt)" = "rcp-record: $nin read, $nout written, $((nin - nout - nrej)) skipped, $nrej rejected" ]
+	[ "$((nin - nout - nrej))" -gt 0 ]
+}
