@@ -49,7 +49,6 @@ struct run {
 	char		 now[21];
 	long		 today;
 	int		 delim_out, safe_csv;
-	struct pc_buf	 one;		/* check's answer for operands */
 	/* Columns of the input table, found once for every row. */
 	long		 c_date, c_until, c_out[8];	/* c_out: E's */
 };
@@ -261,21 +260,6 @@ prefetch(const char *res, size_t len, void *arg)
 	pc_idset_prefetch_hash(r->seen, vd.h);
 }
 
-/* The event of field=value operands, on this thread. */
-static void
-process(struct pc_import *im, const struct pc_binding *b,
-    const struct pc_field *f, size_t nf, void *arg)
-{
-	struct run *r = arg;
-
-	pc_buf_clear(&r->one);
-	check(im, b, f, nf, arg, &r->one);
-	if (im->reasons.len > 0)
-		pc_import_reject(im, f, nf);
-	else
-		commit(im, r->one.s, r->one.len, arg);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -416,7 +400,7 @@ main(int argc, char *argv[])
 	load_seen(&r, mode == PC_OUT_APPEND ? outpath : NULL);
 
 	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
-		pc_import_operands(im, argc, argv, process, &r);
+		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
 		pc_import_file_mt(im, NULL, &ro, check, commit, prefetch, &r);
 	else
@@ -427,7 +411,6 @@ main(int argc, char *argv[])
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_pathways_free(r.pw);
 	pc_idset_free(r.seen);
-	pc_buf_free(&r.one);
 	pc_map_free(map);
 	pc_vocab_free(vocab);
 	return status;

@@ -28,7 +28,6 @@ struct run {
 	int		 pseudonymize;
 	char		 ps[PC_MAXCOLS][PC_PSEUDO_LEN];
 	struct pc_idset	*known;
-	struct pc_buf	 one;		/* an operands row's result */
 	int		 delim_out, safe_csv;
 	char		 now[21];
 	long		 today;
@@ -330,21 +329,6 @@ prefetch(const char *res, size_t len, void *arg)
 	pc_idset_prefetch_hash(r->known, v.h);
 }
 
-/* The row of field=value operands, on this thread. */
-static void
-process(struct pc_import *im, const struct pc_binding *b,
-    const struct pc_field *f, size_t nf, void *arg)
-{
-	struct run *r = arg;
-
-	pc_buf_clear(&r->one);
-	check(im, b, f, nf, arg, &r->one);
-	if (im->reasons.len > 0)
-		pc_import_reject(im, f, nf);
-	else
-		commit(im, r->one.s, r->one.len, arg);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -497,7 +481,7 @@ main(int argc, char *argv[])
 	load_known(&r, known);
 
 	if (argc > 0 && pc_import_is_assignment(T, argv[0]))
-		pc_import_operands(im, argc, argv, process, &r);
+		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
 		pc_import_file_mt(im, NULL, &ro, check, commit, prefetch, &r);
 	else
@@ -508,6 +492,5 @@ main(int argc, char *argv[])
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_map_free(map);
 	pc_idset_free(r.known);
-	pc_buf_free(&r.one);
 	return status;
 }

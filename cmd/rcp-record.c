@@ -96,7 +96,6 @@ struct run {
 	struct pc_idset	*seen;		/* rcp_id -> content digests */
 	struct rule	 rule[NRULES];
 	int		 safe;		/* --safe-csv */
-	struct pc_buf	 one;		/* check's answer for operands */
 	int		 delim_out;
 	long		 from[NOUT];	/* each output column's input column */
 	long		 c_id, c_trial, c_rec;	/* in T */
@@ -839,21 +838,6 @@ prefetch(const char *res, size_t len, void *arg)
 	pc_idset_prefetch_hash(r->seen, vd.h);
 }
 
-/* The case of field=value operands, on this thread. */
-static void
-process(struct pc_import *im, const struct pc_binding *b,
-    const struct pc_field *f, size_t nf, void *arg)
-{
-	struct run *r = arg;
-
-	pc_buf_clear(&r->one);
-	check(im, b, f, nf, arg, &r->one);
-	if (im->reasons.len > 0)
-		pc_import_reject(im, f, nf);
-	else
-		commit(im, r->one.s, r->one.len, arg);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -1008,7 +992,7 @@ main(int argc, char *argv[])
 	load_seen(&r, mode == PC_OUT_APPEND ? outpath : NULL);
 
 	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
-		pc_import_operands(im, argc, argv, process, &r);
+		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
 		pc_import_file_mt(im, NULL, &ro, check, commit, prefetch, &r);
 	else
@@ -1020,7 +1004,6 @@ main(int argc, char *argv[])
 	pc_pathways_free(r.pw);
 	pc_idset_free(r.seen);
 	free_rules(&r);
-	pc_buf_free(&r.one);
 	pc_map_free(map);
 	pc_vocab_free(vocab);
 	return status;

@@ -648,6 +648,9 @@ int	 pc_threads(void);
 void	 pc_import_file_mt(struct pc_import *, const char *path,
 	    const struct pc_readopt *, pc_check_fn, pc_commit_fn,
 	    pc_prefetch_fn, void *);
+/* pc_import_operands through the same check and commit, on this thread. */
+void	 pc_import_operands_by(struct pc_import *, int argc, char **argv,
+	    pc_check_fn, pc_commit_fn, void *);
 
 /* ---- annotate.c: tools that add columns to the rows of a table ------- */
 

@@ -437,3 +437,34 @@ pc_import_file_mt(struct pc_import *im, const char *path,
 	pthread_mutex_destroy(&p.mu);
 	pc_import_close(im, rd, rc == -1 ? -1 : 0, err);
 }
+
+/* The row of field=value operands through the same check and commit. */
+struct operands {
+	pc_check_fn	 check;
+	pc_commit_fn	 commit;
+	void		*arg;
+};
+
+static void
+operands_row(struct pc_import *im, const struct pc_binding *b,
+    const struct pc_field *f, size_t nf, void *arg)
+{
+	const struct operands *o = arg;
+	struct pc_buf res = { NULL, 0, 0 };
+
+	o->check(im, b, f, nf, o->arg, &res);
+	if (im->reasons.len > 0)
+		pc_import_reject(im, f, nf);
+	else
+		o->commit(im, res.s, res.len, o->arg);
+	pc_buf_free(&res);
+}
+
+void
+pc_import_operands_by(struct pc_import *im, int argc, char **argv,
+    pc_check_fn check, pc_commit_fn commit, void *arg)
+{
+	struct operands o = { check, commit, arg };
+
+	pc_import_operands(im, argc, argv, operands_row, &o);
+}
