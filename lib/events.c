@@ -495,6 +495,23 @@ spell(const struct pc_events *e, long p, struct pc_event *out)
 	}
 }
 
+/* Pathway id's events into out; NULL when it has none. */
+static const struct pc_event *
+get(const struct pc_events *e, const char *pathway_id, size_t *n,
+    struct pc_event *out)
+{
+	long p;
+
+	*n = 0;
+	if (e == NULL)
+		return NULL;
+	if ((p = index_of(&e->ids, pathway_id, strlen(pathway_id))) == -1)
+		return NULL;
+	spell(e, p, out);
+	*n = e->count[p];
+	return out;
+}
+
 /*
  * Into e->out: the pointer is const for the callers, the buffer it points
  * to is not.
@@ -502,37 +519,19 @@ spell(const struct pc_events *e, long p, struct pc_event *out)
 const struct pc_event *
 pc_events_of(const struct pc_events *e, const char *pathway_id, size_t *n)
 {
-	long p;
-
-	*n = 0;
-	if (e == NULL)
-		return NULL;
-	if ((p = index_of(&e->ids, pathway_id, strlen(pathway_id))) == -1)
-		return NULL;
-	spell(e, p, e->out);
-	*n = e->count[p];
-	return e->out;
+	return get(e, pathway_id, n, e != NULL ? e->out : NULL);
 }
 
 const struct pc_event *
 pc_events_get(const struct pc_events *e, const char *pathway_id, size_t *n,
     struct pc_evbuf *b)
 {
-	long p;
-
-	*n = 0;
-	if (e == NULL)
-		return NULL;
-	if ((p = index_of(&e->ids, pathway_id, strlen(pathway_id))) == -1)
-		return NULL;
-	if (b->cap < e->max) {
+	if (e != NULL && b->cap < e->max) {
 		free(b->v);
 		b->v = pc_xcalloc(e->max, sizeof *b->v);
 		b->cap = e->max;
 	}
-	spell(e, p, b->v);
-	*n = e->count[p];
-	return b->v;
+	return get(e, pathway_id, n, b->v);
 }
 
 void

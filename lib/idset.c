@@ -134,9 +134,9 @@ pc_idset_put_hash(struct pc_idset *s, uint64_t h, const unsigned char *digest)
  * For a set where only repeats matter and an id has many digests (the
  * events of a pathway): keyed by the id and the digest together, so that
  * an id's entries do not crowd the one run of slots each put would walk.
- * pc_idset_put_hash says 0 only when this hash and the digest both match,
- * so when the id's hash and the digest do, as pc_idset_put; its 2 then
- * means nothing more than 1.
+ * A pair is then a repeat when this hash and the digest both match, that
+ * is when the id's hash and the digest do: pc_idset_put's test.  Put
+ * under this hash, an answer of 2 means nothing more than 1.
  */
 uint64_t
 pc_idset_pair_hash(const char *id, size_t n, const unsigned char *digest)
