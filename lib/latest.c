@@ -29,6 +29,7 @@ struct slot {
 struct pc_latest {
 	char		**cols;
 	size_t		 ncols;
+	unsigned char	*kept;		/* NULL: every column; else 1 each */
 	struct lrow	*rows;
 	size_t		 n, cap;
 	struct slot	*slot;		/* open addressing over keys */
@@ -69,14 +70,21 @@ rehash(struct pc_latest *l)
 	pc_table_free(old, nold, sizeof *old);
 }
 
+/* A column's length as kept: a column not kept is empty. */
+static size_t
+kept_len(const struct pc_latest *l, const struct pc_row *row, size_t i)
+{
+	return l->kept == NULL || l->kept[i] ? row->f[i].len : 0;
+}
+
 /* The bytes a packed row takes. */
 static size_t
-packed_size(const struct pc_row *row)
+packed_size(const struct pc_latest *l, const struct pc_row *row)
 {
 	size_t i, total = row->nf * sizeof(uint32_t);
 
 	for (i = 0; i < row->nf; i++)
-		total += row->f[i].len + 1;
+		total += kept_len(l, row, i) + 1;
 	return total;
 }
 
@@ -92,23 +100,32 @@ row_size(const struct pc_latest *l, const char *buf)
 }
 
 static void
-pack(char *b, const struct pc_row *row)
+pack(const struct pc_latest *l, char *b, const struct pc_row *row)
 {
 	uint32_t *len = (uint32_t *)(void *)b;
 	char *p = b + row->nf * sizeof(uint32_t);
-	size_t i;
+	size_t i, n;
 
 	for (i = 0; i < row->nf; i++) {
-		len[i] = (uint32_t)row->f[i].len;	/* < 8 MiB a record */
-		memcpy(p, row->f[i].s, row->f[i].len);
-		p[row->f[i].len] = '\0';
-		p += row->f[i].len + 1;
+		n = kept_len(l, row, i);
+		len[i] = (uint32_t)n;	/* < 8 MiB a record */
+		memcpy(p, row->f[i].s, n);
+		p[n] = '\0';
+		p += n + 1;
 	}
 }
 
 struct pc_latest *
 pc_latest_load(const char *path, const struct pc_readopt *ro,
     const char *key, char *err, size_t errsz)
+{
+	return pc_latest_load_cols(path, ro, key, NULL, 0, err, errsz);
+}
+
+struct pc_latest *
+pc_latest_load_cols(const char *path, const struct pc_readopt *ro,
+    const char *key, const char *const *keep, size_t nkeep, char *err,
+    size_t errsz)
 {
 	struct pc_reader *rd;
 	struct pc_row *row;
@@ -132,6 +149,16 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 	for (i = 0; i < l->ncols; i++)
 		l->cols[i] = pc_xstrdup(pc_reader_colname(rd, i));
 	l->tmp = pc_xcalloc(l->ncols ? l->ncols : 1, sizeof *l->tmp);
+	if (keep != NULL) {
+		l->kept = pc_xcalloc(l->ncols ? l->ncols : 1, 1);
+		l->kept[kc] = 1;
+		for (i = 0; i < nkeep; i++) {
+			long c = pc_reader_col(rd, keep[i]);
+
+			if (c >= 0)
+				l->kept[c] = 1;
+		}
+	}
 	rehash(l);
 	while ((rc = pc_reader_next(rd, &row, err, errsz)) == 1) {
 		const char *k;
@@ -158,14 +185,14 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 		    k) != 0))
 			h = (h + 1) & (l->nslot - 1);
 		sl = &l->slot[h];
-		need = packed_size(row);
+		need = packed_size(l, row);
 		if (sl->i != 0) {
 			/* A later row for a known key: it replaces the row. */
 			struct lrow *r = &l->rows[sl->i - 1];
 
 			if (need > row_size(l, r->buf))
 				r->buf = pc_arena_alloc(&l->arena, need, 8);
-			pack(r->buf, row);
+			pack(l, r->buf, row);
 			r->line = row->line;
 			continue;
 		}
@@ -186,7 +213,7 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 		}
 		l->rows[l->n].buf = pc_arena_alloc(&l->arena, need, 8);
 		l->rows[l->n].line = row->line;
-		pack(l->rows[l->n].buf, row);
+		pack(l, l->rows[l->n].buf, row);
 		sl->h = hk;
 		sl->i = (uint32_t)++l->n;
 		if (l->n * 4 > l->nslot * 3)
@@ -268,5 +295,6 @@ pc_latest_free(struct pc_latest *l)
 	pc_table_free(l->rows, l->cap, sizeof *l->rows);
 	pc_table_free(l->slot, l->nslot, sizeof *l->slot);
 	free(l->tmp);
+	free(l->kept);
 	free(l);
 }
