@@ -216,13 +216,18 @@ small_disk() {
 # ---- kill -9 in the middle of -o -----------------------------------------
 
 # killed TOOL ROWS: runs TOOL -o out.csv on ROWS rows, SIGKILLs it once its
-# temporary holds data, and checks that out.csv is as it was.
+# temporary holds data, and checks that out.csv is as it was.  A second
+# input that never comes (a FIFO no one writes to) keeps the run waiting
+# once the first one's rows are in its temporary: a tool fast enough to
+# finish between two looks at the directory would otherwise replace
+# out.csv before the kill, and the test would fail by chance.
 killed() {
 	local t=$1 tmp= i pid
 	gen big.csv "$t" "$2"
 	printf 'the old table\n' > out.csv
+	mkfifo stall
 	# shellcheck disable=SC2046
-	"$t" $(opts "$t") -o out.csv big.csv 2> /dev/null &
+	"$t" $(opts "$t") -o out.csv big.csv stall 2> /dev/null &
 	pid=$!
 	for ((i = 0; i < 600; i++)); do
 		tmp=$(find . -maxdepth 1 -name '.out.csv.*' -size +0 | head -1)
@@ -231,6 +236,7 @@ killed() {
 	done
 	kill -9 "$pid"
 	wait "$pid" || true
+	rm -f stall
 	[ -n "$tmp" ] || fail "$t: no temporary file seen in 30 s"
 	assert_equal "$(cat out.csv)" "the old table"
 	# the kill did leave its temporary behind
@@ -259,7 +265,10 @@ killed() {
 	[ -z "${PARCOURS_VALGRIND-}" ] ||
 	    skip "waits for a 300,000-row run: minutes under valgrind"
 	gen big.csv pathway-new 300000
-	pathway-new -o out.csv big.csv &
+	# its second input comes only once the other runs are done (killed()
+	# says why): the long run is live all along, whatever the machine
+	mkfifo stall
+	pathway-new -o out.csv big.csv stall &
 	pid=$!
 	for ((i = 0; i < 600; i++)); do
 		tmp=$(find . -maxdepth 1 -name '.out.csv.*' | head -1)
@@ -273,6 +282,7 @@ killed() {
 	# the same destination: the live run's temporary must survive it
 	run pathway-new -o out.csv in.csv
 	assert_success
+	head -n 1 big.csv > stall	# a header and no row: the run ends
 	wait "$pid"
 	# the long run finished last: its table is the one in place, whole
 	assert_equal "$(wc -l < out.csv)" 300001
