@@ -189,7 +189,7 @@ load_seen(struct run *r, const char *path)
  * line in res, all that commit needs.
  */
 struct verdict {
-	uint64_t	h;
+	uint64_t	h;	/* first: pc_import_file_mt prefetches its slot */
 	unsigned char	d[PC_DIGEST];
 };
 
@@ -246,18 +246,6 @@ commit(struct pc_import *im, const char *res, size_t len, void *arg)
 		return;
 	}
 	pc_import_write_raw(im, res + sizeof vd, len - sizeof vd);
-}
-
-/* Past a few hundred thousand events, each put is a cache miss. */
-static void
-prefetch(const char *res, size_t len, void *arg)
-{
-	const struct run *r = arg;
-	struct verdict vd;
-
-	(void)len;
-	memcpy(&vd, res, sizeof vd);
-	pc_idset_prefetch_hash(r->seen, vd.h);
 }
 
 int
@@ -402,11 +390,11 @@ main(int argc, char *argv[])
 	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
 		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
-		pc_import_file_mt(im, NULL, &ro, check, commit, prefetch, &r);
+		pc_import_file_mt(im, NULL, &ro, check, commit, r.seen, &r);
 	else
 		for (i = 0; i < argc; i++)
 			pc_import_file_mt(im, argv[i], &ro, check, commit,
-			    prefetch, &r);
+			    r.seen, &r);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_pathways_free(r.pw);

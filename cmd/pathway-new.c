@@ -256,7 +256,7 @@ cross_checks(const struct run *r, struct pc_import *im)
  * of the id, the digest and the output line, all that commit needs.
  */
 struct verdict {
-	uint64_t	h;
+	uint64_t	h;	/* first: pc_import_file_mt prefetches its slot */
 	unsigned char	d[PC_DIGEST];
 };
 
@@ -315,18 +315,6 @@ commit(struct pc_import *im, const char *res, size_t len, void *arg)
 		break;
 	}
 	pc_import_write_raw(im, res + sizeof v, len - sizeof v);
-}
-
-/* Past a few hundred thousand ids, each put is a cache miss: ask early. */
-static void
-prefetch(const char *res, size_t len, void *arg)
-{
-	const struct run *r = arg;
-	struct verdict v;
-
-	(void)len;
-	memcpy(&v, res, sizeof v);
-	pc_idset_prefetch_hash(r->known, v.h);
 }
 
 int
@@ -483,11 +471,11 @@ main(int argc, char *argv[])
 	if (argc > 0 && pc_import_is_assignment(T, argv[0]))
 		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
-		pc_import_file_mt(im, NULL, &ro, check, commit, prefetch, &r);
+		pc_import_file_mt(im, NULL, &ro, check, commit, r.known, &r);
 	else
 		for (i = 0; i < argc; i++)
 			pc_import_file_mt(im, argv[i], &ro, check, commit,
-			    prefetch, &r);
+			    r.known, &r);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_map_free(map);

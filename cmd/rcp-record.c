@@ -603,40 +603,6 @@ check_chemo(const struct run *r, struct pc_import *im, struct pc_buf *warning,
 	pc_buf_free(&t);
 }
 
-/*
- * rcp_id: "rcp-" and 20 hex digits of BLAKE2b over the pathway, the
- * meeting date, its kind and the motive, so that the same case of the same
- * meeting gets the same id from any sheet.  No key is needed: pathway_id
- * is already a keyed pseudonym.
- */
-static void
-rcp_id(const struct run *r, const char *const *v, char out[25])
-{
-	static const char digits[] = "0123456789abcdef";
-	crypto_generichash_state st;
-	unsigned char h[10];
-	size_t i;
-
-	crypto_generichash_init(&st, NULL, 0, sizeof h);
-	crypto_generichash_update(&st, (const unsigned char *)"rcp", 3);
-	for (i = 0; i < 4; i++) {
-		const char *s = v[r->part[i]];
-
-		/* fields are separated by a byte none of them can hold */
-		crypto_generichash_update(&st,
-		    (const unsigned char *)"\x1f", 1);
-		crypto_generichash_update(&st, (const unsigned char *)s,
-		    strlen(s));
-	}
-	crypto_generichash_final(&st, h, sizeof h);
-	memcpy(out, "rcp-", 4);
-	for (i = 0; i < sizeof h; i++) {
-		out[4 + 2 * i] = digits[h[i] >> 4];
-		out[5 + 2 * i] = digits[h[i] & 15];
-	}
-	out[24] = '\0';
-}
-
 /* The digest of what a row says: every column but rcp_id, recorded_at. */
 static void
 rcp_digest(const char *const *v, unsigned char d[PC_DIGEST])
@@ -704,7 +670,7 @@ load_seen(struct run *r, const char *path)
  * its output line and what it warns of, all that commit needs.
  */
 struct verdict {
-	uint64_t	h;
+	uint64_t	h;	/* first: pc_import_file_mt prefetches its slot */
 	unsigned char	d[PC_DIGEST];
 	size_t		linelen;	/* then the warnings */
 };
@@ -789,7 +755,8 @@ check(struct pc_import *im, const struct pc_binding *b,
 	v[r->c_id] = id;
 	v[r->c_trial] = trial;
 	v[r->c_rec] = r->now;
-	rcp_id(r, v, rid);
+	pc_rcp_id(v[r->part[0]], v[r->part[1]], v[r->part[2]], v[r->part[3]],
+	    rid);
 	v[0] = rid;
 	rcp_digest(v, vd.d);
 	vd.h = pc_hash(rid, strlen(rid));
@@ -825,17 +792,6 @@ commit(struct pc_import *im, const char *res, size_t len, void *arg)
 		e = memchr(p, '\n', (size_t)(end - p));
 		pc_warnx("%.*s", (int)(e - p), p);
 	}
-}
-
-static void
-prefetch(const char *res, size_t len, void *arg)
-{
-	const struct run *r = arg;
-	struct verdict vd;
-
-	(void)len;
-	memcpy(&vd, res, sizeof vd);
-	pc_idset_prefetch_hash(r->seen, vd.h);
 }
 
 int
@@ -994,11 +950,11 @@ main(int argc, char *argv[])
 	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
 		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
-		pc_import_file_mt(im, NULL, &ro, check, commit, prefetch, &r);
+		pc_import_file_mt(im, NULL, &ro, check, commit, r.seen, &r);
 	else
 		for (i = 0; i < argc; i++)
 			pc_import_file_mt(im, argv[i], &ro, check, commit,
-			    prefetch, &r);
+			    r.seen, &r);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_pathways_free(r.pw);

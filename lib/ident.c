@@ -201,3 +201,38 @@ pc_row_digest(const char *const *v, const size_t *vlen, size_t n,
 	if (buf != stack)
 		free(buf);
 }
+
+/*
+ * rcp_id: "rcp-" and 20 hex digits of BLAKE2b over the pathway, the
+ * meeting date, its kind and the motive, so that the same case of the same
+ * meeting gets the same id from any sheet.  No key is needed: pathway_id
+ * is already a keyed pseudonym.
+ */
+void
+pc_rcp_id(const char *pathway_id, const char *meeting_date,
+    const char *meeting_kind, const char *motive, char out[25])
+{
+	static const char digits[] = "0123456789abcdef";
+	const char *part[4] = { pathway_id, meeting_date, meeting_kind,
+	    motive };
+	crypto_generichash_state st;
+	unsigned char h[10];
+	size_t i;
+
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	crypto_generichash_update(&st, (const unsigned char *)"rcp", 3);
+	for (i = 0; i < 4; i++) {
+		/* fields are separated by a byte none of them can hold */
+		crypto_generichash_update(&st,
+		    (const unsigned char *)"\x1f", 1);
+		crypto_generichash_update(&st, (const unsigned char *)part[i],
+		    strlen(part[i]));
+	}
+	crypto_generichash_final(&st, h, sizeof h);
+	memcpy(out, "rcp-", 4);
+	for (i = 0; i < sizeof h; i++) {
+		out[4 + 2 * i] = digits[h[i] >> 4];
+		out[5 + 2 * i] = digits[h[i] & 15];
+	}
+	out[24] = '\0';
+}

@@ -491,6 +491,12 @@ int	 pc_key_load(const char *path, struct pc_key *, char *err,
  */
 void	 pc_pathway_id(const struct pc_key *, const char *ins,
 	    const char *icd10, const char *diagnosis_date, char out[26]);
+/*
+ * rcp_id: "rcp-" and 20 hex digits of an unkeyed BLAKE2b over the
+ * pathway, the meeting date, its kind and the motive.
+ */
+void	 pc_rcp_id(const char *pathway_id, const char *meeting_date,
+	    const char *meeting_kind, const char *motive, char out[25]);
 /* A digest of a record's values, to tell a repeat from a correction. */
 void	 pc_row_digest(const char *const *v, const size_t *len, size_t n,
 	    unsigned char out[PC_DIGEST]);
@@ -630,14 +636,15 @@ int	 pc_import_finish(struct pc_import *, int replacing,
  * map, canon, reasons): it takes the row through pc_import_values and the
  * tool's checks and, for a row without reasons, appends to res what
  * commit needs.  commit runs on the calling thread, one row at a time in
- * input order, with the import itself; prefetch, if not NULL, sees a
- * row's res a few rows before its commit.
+ * input order, with the import itself.  When seen is not NULL, res begins
+ * with the uint64_t hash commit will put the row under in seen, whose slot
+ * is asked for a few rows ahead: past a few hundred thousand rows each put
+ * is a cache miss.
  */
 typedef void (*pc_check_fn)(struct pc_import *, const struct pc_binding *,
 	    const struct pc_field *, size_t, void *, struct pc_buf *res);
 typedef void (*pc_commit_fn)(struct pc_import *, const char *res,
 	    size_t len, void *);
-typedef void (*pc_prefetch_fn)(const char *res, size_t len, void *);
 
 /* PARCOURS_THREADS, or the processors online (at most 8); 1 at the least. */
 int	 pc_threads(void);
@@ -647,7 +654,7 @@ int	 pc_threads(void);
  */
 void	 pc_import_file_mt(struct pc_import *, const char *path,
 	    const struct pc_readopt *, pc_check_fn, pc_commit_fn,
-	    pc_prefetch_fn, void *);
+	    const struct pc_idset *seen, void *);
 /* pc_import_operands through the same check and commit, on this thread. */
 void	 pc_import_operands_by(struct pc_import *, int argc, char **argv,
 	    pc_check_fn, pc_commit_fn, void *);

@@ -283,19 +283,22 @@ fill(struct batch *b, struct pc_reader *rd, char *err, size_t errsz)
 
 static void
 commit_batch(struct pc_import *im, struct pc_reader *rd, struct batch *b,
-    pc_commit_fn commit, pc_prefetch_fn prefetch, void *arg)
+    pc_commit_fn commit, const struct pc_idset *seen, void *arg)
 {
 	size_t i, j;
+	uint64_t h;
 
 	for (i = 0; i < b->n; i++) {
 		struct brow *r = &b->row[i];
 		const struct pc_field *f = b->f + r->f0;
 		const char *s, *e, *end;
 
-		if (prefetch != NULL && (j = i + PREFETCH) < b->n &&
-		    b->row[j].err == PC_ROW_OK && !b->row[j].rejected)
-			prefetch(b->res.s + b->row[j].res, b->row[j].reslen,
-			    arg);
+		if (seen != NULL && (j = i + PREFETCH) < b->n &&
+		    b->row[j].err == PC_ROW_OK && !b->row[j].rejected &&
+		    b->row[j].reslen >= sizeof h) {
+			memcpy(&h, b->res.s + b->row[j].res, sizeof h);
+			pc_idset_prefetch_hash(seen, h);
+		}
 		im->nread++;
 		im->line = r->line;
 		im->record = r->record;
@@ -339,7 +342,7 @@ oldest_checked(struct pipeline *p)
 void
 pc_import_file_mt(struct pc_import *im, const char *path,
     const struct pc_readopt *ro, pc_check_fn check, pc_commit_fn commit,
-    pc_prefetch_fn prefetch, void *arg)
+    const struct pc_idset *seen, void *arg)
 {
 	struct pipeline p;
 	struct pc_reader *rd;
@@ -385,7 +388,7 @@ pc_import_file_mt(struct pc_import *im, const char *path,
 		    p.ring[p.committed % p.nslot].state == CHECKED) {
 			b = &p.ring[p.committed % p.nslot];
 			unlock(&p);
-			commit_batch(im, rd, b, commit, prefetch, arg);
+			commit_batch(im, rd, b, commit, seen, arg);
 			p.inflight -= b->text.len;
 			if (b->text.cap > KEEP_BYTES)
 				pc_buf_free(&b->text);

@@ -36,7 +36,8 @@
  * consent by a parent or guardian; the double pediatric and adult
  * opinion from 15 to 24), the cancer the specialties (a surgeon outside
  * haematology, an oncologist or haematologist for chemotherapy, 3 to 5
- * with a quorum of 3), and rcp_id is the one rcp-record derives, so that
+ * with a quorum of 3), and rcp_id is the one rcp-record derives
+ * (pc_rcp_id, which gen-bench links from libparcours), so that
  * it writes the table back byte for byte (SOURCE_DATE_EPOCH set to that
  * day) and skips every row of it when appending it to itself.  Like
  * events it keeps its rows to sort them, about 120 bytes a pathway.
@@ -56,8 +57,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
+#include "../../lib/parcours.h"
 #include "../gen/rows.h"
 
 const char *const progname = "gen-bench";
@@ -318,42 +318,6 @@ events(const char *path)
 }
 
 /* ---- rcp -------------------------------------------------------------- */
-
-/*
- * rcp_id as rcp-record derives it: "rcp-" and the 10-byte BLAKE2b
- * (libsodium's crypto_generichash, no key) of "rcp" and each of
- * pathway_id, meeting_date, meeting_kind and motive after a 0x1f byte.
- * rcp-record never reads the column, but it keys the cases already in an
- * -a file by it, and pps-render keeps an rcp_id's last row: the table
- * must hold the ids rcp-record writes, for reading it again to skip every
- * row and pps-render to keep them all.
- */
-static void
-rcp_id(char out[25], const char *pathway, const char *date,
-    const char *kind, const char *motive)
-{
-	static const char digits[] = "0123456789abcdef";
-	const char *part[4] = { pathway, date, kind, motive };
-	crypto_generichash_state st;
-	unsigned char h[10];
-	size_t i;
-
-	crypto_generichash_init(&st, NULL, 0, sizeof h);
-	crypto_generichash_update(&st, (const unsigned char *)"rcp", 3);
-	for (i = 0; i < 4; i++) {
-		crypto_generichash_update(&st, (const unsigned char *)"\x1f",
-		    1);
-		crypto_generichash_update(&st, (const unsigned char *)part[i],
-		    strlen(part[i]));
-	}
-	crypto_generichash_final(&st, h, sizeof h);
-	memcpy(out, "rcp-", 4);
-	for (i = 0; i < sizeof h; i++) {
-		out[4 + 2 * i] = digits[h[i] >> 4];
-		out[5 + 2 * i] = digits[h[i] & 15];
-	}
-	out[24] = '\0';
-}
 
 /*
  * The words of the rcp columns, as vocabularies.csv spells them; index 0
@@ -816,8 +780,12 @@ rcp(const char *path)
 		dec[0] = '\0';
 		if (c->decision == D_ACCEPTED || c->decision == D_REFUSED)
 			iso_date(dec, c->date + c->decided);
-		rcp_id(id, pw[c->pw].id, meet, kindw[c->kind],
-		    motivew[c->motive]);
+		/*
+		 * The id rcp-record derives: it keys the cases of an -a
+		 * file by it, and pps-render keeps an id's last row.
+		 */
+		pc_rcp_id(pw[c->pw].id, meet, kindw[c->kind],
+		    motivew[c->motive], id);
 		printf("%s,%s,%s,%s,%s,%s,", id, pw[c->pw].id, meet,
 		    kindw[c->kind], modew[c->mode], motivew[c->motive]);
 		for (s = 0; s < NSPEC; s++)
