@@ -113,7 +113,7 @@ check-asan:
 # are judged on all four.
 TSAN_TESTS = tests/threads.bats tests/pathway-new.bats tests/scaling.bats \
 	tests/hostile.bats tests/ald30-check.bats tests/followup-due.bats \
-	tests/pathway-event.bats tests/rcp-record.bats
+	tests/pathway-event.bats tests/rcp-record.bats tests/repeats.bats
 
 check-tsan:
 	@$(MAKE) --no-print-directory B=build-tsan \

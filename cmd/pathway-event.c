@@ -45,7 +45,7 @@ static const struct pc_table input = {
 struct run {
 	struct pc_import im;
 	struct pc_pathways *pw;		/* -P, or NULL */
-	struct pc_idset	*seen;		/* pathway_id -> event digests */
+	struct pc_repeats *seen;	/* (pathway_id, event digest) */
 	char		 now[21];
 	long		 today;
 	int		 delim_out, safe_csv;
@@ -155,7 +155,7 @@ load_seen(struct run *r, const char *path)
 	if (path == NULL || stat(path, &st) == -1 || st.st_size == 0 ||
 	    !S_ISREG(st.st_mode))
 		return;
-	pc_idset_reserve(r->seen, (size_t)st.st_size / ROWBYTES);
+	pc_repeats_reserve(r->seen, (size_t)st.st_size / ROWBYTES);
 	if ((rd = pc_reader_open(path, &ro, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
 		pc_import_bail(&r->im, PC_EXIT_IO);
@@ -173,7 +173,7 @@ load_seen(struct run *r, const char *path)
 		for (c = 0; c < E->ncols; c++)
 			v[c] = col[c] >= 0 ? row->f[col[c]].s : "";
 		event_digest(v, d);
-		pc_idset_put_hash(r->seen, pc_idset_pair_hash(v[0],
+		pc_repeats_seed(r->seen, pc_idset_pair_hash(v[0],
 		    strlen(v[0]), d), d);
 	}
 	if (rc == -1) {
@@ -240,12 +240,9 @@ commit(struct pc_import *im, const char *res, size_t len, void *arg)
 	struct run *r = arg;
 	struct verdict vd;
 
+	(void)im;
 	memcpy(&vd, res, sizeof vd);
-	if (pc_idset_put_hash(r->seen, vd.h, vd.d) == 0) {
-		im->nskipped++;	/* this event is recorded already */
-		return;
-	}
-	pc_import_write_raw(im, res + sizeof vd, len - sizeof vd);
+	pc_repeats_row(r->seen, vd.h, vd.d, res + sizeof vd, len - sizeof vd);
 }
 
 int
@@ -366,6 +363,7 @@ main(int argc, char *argv[])
 	r.delim_out = delim_out;
 	r.safe_csv = safe_csv;
 	(void)pc_threads();	/* a bad PARCOURS_THREADS before any output */
+	r.seen = pc_repeats_new(im, 0);
 
 	/* Take the output (and its lock) before reading what it holds. */
 	hdr = pc_table_names(E);
@@ -376,29 +374,31 @@ main(int argc, char *argv[])
 		pc_warnx("%s", err);
 		pc_map_free(map);
 		pc_vocab_free(vocab);
+		pc_repeats_free(r.seen);
 		return st;
 	}
 	pc_writer_safe_csv(im->out, safe_csv);
 	load_pathways(&r, pathways);
-	r.seen = pc_idset_new();
 	for (i = 0; i < argc && !pc_import_is_assignment(&input, argv[i]); i++)
 		if (stat(argv[i], &sb) == 0 && S_ISREG(sb.st_mode))
-			pc_idset_reserve(r.seen, (size_t)sb.st_size /
+			pc_repeats_reserve(r.seen, (size_t)sb.st_size /
 			    ROWBYTES);
 	load_seen(&r, mode == PC_OUT_APPEND ? outpath : NULL);
 
 	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
 		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
-		pc_import_file_mt(im, NULL, &ro, check, commit, r.seen, &r);
+		pc_import_file_mt(im, NULL, &ro, check, commit,
+		    pc_repeats_set(r.seen), &r);
 	else
 		for (i = 0; i < argc; i++)
 			pc_import_file_mt(im, argv[i], &ro, check, commit,
-			    r.seen, &r);
+			    pc_repeats_set(r.seen), &r);
+	pc_repeats_flush(r.seen);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_pathways_free(r.pw);
-	pc_idset_free(r.seen);
+	pc_repeats_free(r.seen);
 	pc_map_free(map);
 	pc_vocab_free(vocab);
 	return status;

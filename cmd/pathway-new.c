@@ -27,7 +27,7 @@ struct run {
 	struct pc_key	 pseudo;	/* --pseudonymize */
 	int		 pseudonymize;
 	char		 ps[PC_MAXCOLS][PC_PSEUDO_LEN];
-	struct pc_idset	*known;
+	struct pc_repeats *known;
 	int		 delim_out, safe_csv;
 	char		 now[21];
 	long		 today;
@@ -133,7 +133,7 @@ load_known(struct run *r, const char *path)
 	    S_ISREG(st.st_mode))
 		return;
 	if (S_ISREG(st.st_mode))
-		pc_idset_reserve(r->known, (size_t)st.st_size / ROWBYTES);
+		pc_repeats_reserve(r->known, (size_t)st.st_size / ROWBYTES);
 	if ((rd = pc_reader_open(path, &ro, err, sizeof err)) == NULL) {
 		pc_warnx("%s", err);
 		pc_import_bail(&r->im, PC_EXIT_REJECT);
@@ -166,7 +166,7 @@ load_known(struct run *r, const char *path)
 		for (c = 0; c < T->ncols; c++)
 			vals[c] = pcol[c] >= 0 ? row->f[pcol[c]].s : "";
 		content_digest(vals, NULL, d);
-		pc_idset_put(r->known, f->s, f->len, d);
+		pc_repeats_seed(r->known, pc_hash(f->s, f->len), d);
 	}
 	if (rc == -1) {
 		pc_warnx("%s", err);
@@ -305,16 +305,9 @@ commit(struct pc_import *im, const char *res, size_t len, void *arg)
 	struct run *r = arg;
 	struct verdict v;
 
+	(void)im;
 	memcpy(&v, res, sizeof v);
-	switch (pc_idset_put_hash(r->known, v.h, v.d)) {
-	case 0:
-		im->nskipped++;	/* recorded as it is: a repeat */
-		return;
-	case 2:
-		im->ncorrected++;	/* new content: the latest row wins */
-		break;
-	}
-	pc_import_write_raw(im, res + sizeof v, len - sizeof v);
+	pc_repeats_row(r->known, v.h, v.d, res + sizeof v, len - sizeof v);
 }
 
 int
@@ -445,6 +438,7 @@ main(int argc, char *argv[])
 	r.safe_csv = safe_csv;
 	(void)pc_threads();	/* a bad PARCOURS_THREADS before any output */
 	pc_import_init(im, T, map, NULL);
+	r.known = pc_repeats_new(im, 1);
 	im->rejpath = rejpath;
 	im->delim_out = delim_out;
 	im->verbose = verbose;
@@ -458,27 +452,29 @@ main(int argc, char *argv[])
 	if (im->out == NULL) {
 		pc_warnx("%s", err);
 		pc_map_free(map);
+		pc_repeats_free(r.known);
 		return st;
 	}
 	pc_writer_safe_csv(im->out, safe_csv);
-	r.known = pc_idset_new();
 	for (i = 0; i < argc && !pc_import_is_assignment(T, argv[i]); i++)
 		if (stat(argv[i], &sb) == 0 && S_ISREG(sb.st_mode))
-			pc_idset_reserve(r.known, (size_t)sb.st_size /
+			pc_repeats_reserve(r.known, (size_t)sb.st_size /
 			    ROWBYTES);
 	load_known(&r, known);
 
 	if (argc > 0 && pc_import_is_assignment(T, argv[0]))
 		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
-		pc_import_file_mt(im, NULL, &ro, check, commit, r.known, &r);
+		pc_import_file_mt(im, NULL, &ro, check, commit,
+		    pc_repeats_set(r.known), &r);
 	else
 		for (i = 0; i < argc; i++)
 			pc_import_file_mt(im, argv[i], &ro, check, commit,
-			    r.known, &r);
+			    pc_repeats_set(r.known), &r);
+	pc_repeats_flush(r.known);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_map_free(map);
-	pc_idset_free(r.known);
+	pc_repeats_free(r.known);
 	return status;
 }

@@ -29,6 +29,8 @@ struct entry {
 	unsigned char	 digest[PC_DIGEST];
 };
 
+_Static_assert(sizeof(struct entry) == PC_IDSET_ENTRY, "entry size");
+
 struct pc_idset {
 	struct entry	*slot;
 	size_t		 cap;		/* a power of two */
@@ -146,6 +148,40 @@ pc_idset_pair_hash(const char *id, size_t n, const unsigned char *digest)
 	memcpy(&d, digest, sizeof d);
 	h = pc_hash(id, n) ^ d;
 	return h != 0 ? h : 1;
+}
+
+size_t
+pc_idset_count(const struct pc_idset *s)
+{
+	return s->count;
+}
+
+void
+pc_idset_walk(const struct pc_idset *s,
+    void (*fn)(uint64_t, const unsigned char *, void *), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		if (s->slot[i].h != 0)
+			fn(s->slot[i].h, s->slot[i].digest, arg);
+}
+
+/* Empty, its room kept: refilling it takes no page faults. */
+void
+pc_idset_empty(struct pc_idset *s)
+{
+	memset(s->slot, 0, s->cap * sizeof *s->slot);
+	s->count = 0;
+}
+
+void
+pc_idset_clear(struct pc_idset *s)
+{
+	pc_table_free(s->slot, s->cap, sizeof *s->slot);
+	s->cap = 1024;
+	s->count = 0;
+	s->slot = pc_table_alloc(s->cap, sizeof *s->slot);
 }
 
 void

@@ -545,6 +545,15 @@ void	 pc_idset_prefetch_hash(const struct pc_idset *, uint64_t h);
  */
 uint64_t pc_idset_pair_hash(const char *, size_t, const unsigned char *);
 void	 pc_idset_reserve(struct pc_idset *, size_t n);
+/* Bytes an entry takes: the id's 64-bit hash and the digest. */
+#define PC_IDSET_ENTRY	(8 + PC_DIGEST)
+size_t	 pc_idset_count(const struct pc_idset *);
+void	 pc_idset_walk(const struct pc_idset *,
+	    void (*)(uint64_t, const unsigned char *, void *), void *);
+/* Empty again, and as small as pc_idset_new made it. */
+void	 pc_idset_clear(struct pc_idset *);
+/* Empty again, as large as it was. */
+void	 pc_idset_empty(struct pc_idset *);
 void	 pc_idset_free(struct pc_idset *);
 
 /* ---- import.c: the input side of every record-making tool -------------- */
@@ -615,6 +624,8 @@ void	 pc_import_reason(struct pc_import *, const char *col, const char *);
 void	 pc_import_reject(struct pc_import *, const struct pc_field *, size_t);
 void	 pc_import_write(struct pc_import *, const char *const *, size_t);
 void	 pc_import_write_raw(struct pc_import *, const char *, size_t);
+/* Bytes of whole rows counted by the caller (nwritten is not touched). */
+void	 pc_import_write_bytes(struct pc_import *, const char *, size_t);
 void	 pc_import_status(struct pc_import *, int);
 /* The parts of pc_import_file, for pc_import_file_mt. */
 struct pc_reader *pc_import_open(struct pc_import *, const char *path,
@@ -658,6 +669,33 @@ void	 pc_import_file_mt(struct pc_import *, const char *path,
 /* pc_import_operands through the same check and commit, on this thread. */
 void	 pc_import_operands_by(struct pc_import *, int argc, char **argv,
 	    pc_check_fn, pc_commit_fn, void *);
+
+/* ---- repeats.c: rows recorded before, in memory of a fixed size ------- */
+
+struct pc_repeats;
+
+/*
+ * The rows an import writes, less its repeats.  corrections: count the
+ * rows put under a known hash with a new digest in im->ncorrected.  Reads
+ * PARCOURS_REPEAT_MEMORY (exits on a bad value): call it before any output.
+ */
+struct pc_repeats *pc_repeats_new(struct pc_import *, int corrections);
+/* About n pairs to come (from the inputs' size). */
+void	 pc_repeats_reserve(struct pc_repeats *, size_t n);
+/* A pair recorded before this run (the -P or -a table). */
+void	 pc_repeats_seed(struct pc_repeats *, uint64_t h,
+	    const unsigned char *digest);
+/*
+ * A row of this run under (h, digest): skipped and counted if the pair was
+ * met before, else written, now or by pc_repeats_flush.
+ */
+void	 pc_repeats_row(struct pc_repeats *, uint64_t h,
+	    const unsigned char *digest, const char *row, size_t len);
+/* The rows held back, written in input order: before pc_import_finish. */
+void	 pc_repeats_flush(struct pc_repeats *);
+/* For pc_import_file_mt's prefetch. */
+const struct pc_idset *pc_repeats_set(const struct pc_repeats *);
+void	 pc_repeats_free(struct pc_repeats *);
 
 /* ---- annotate.c: tools that add columns to the rows of a table ------- */
 
