@@ -37,7 +37,7 @@ DEBS = gcc make pkg-config libcsv-dev libpcre2-dev libbsd-dev libsodium-dev \
 	bats bats-support bats-assert mandoc clang libclang-rt-14-dev chromium \
 	valgrind parallel
 
-.PHONY: all build check check-plain check-asan check-tsan check-fuzz deps demo \
+.PHONY: all build check check-plain check-spill check-asan check-tsan check-fuzz deps demo \
 	install uninstall \
 	lint clean
 
@@ -81,12 +81,14 @@ deps:
 		fi; \
 	fi
 
-# The whole suite in the C locale and in a UTF-8 locale, then again on the
+# The whole suite in the C locale and in a UTF-8 locale, the import tools'
+# tests with their repeats on disk, then the whole suite again on the
 # sanitized build and under valgrind's memcheck, the tests of pathway-new's
 # threads under ThreadSanitizer, then the fuzz targets briefly.
 check: deps
 	@$(MAKE) --no-print-directory build
 	@$(MAKE) --no-print-directory check-plain
+	@$(MAKE) --no-print-directory check-spill
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-tsan
 	@$(MAKE) --no-print-directory check-valgrind
@@ -95,6 +97,16 @@ check: deps
 check-plain:
 	LC_ALL=C PARCOURS_BIN=$(CURDIR)/$(B) bats tests
 	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/$(B) bats tests
+
+# The import tools' tests again with every row through the temporary files
+# of lib/repeats.c (PARCOURS_REPEAT_MEMORY=0): what they expect of a run in
+# memory must hold on disk, stdin, -a, -P, threads and messages included.
+SPILL_TESTS = tests/pathway-new.bats tests/pathway-event.bats \
+	tests/rcp-record.bats tests/threads.bats tests/scaling.bats
+
+check-spill:
+	PARCOURS_REPEAT_MEMORY=0 LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/$(B) \
+	    bats $(SPILL_TESTS)
 
 check-asan:
 	@$(MAKE) --no-print-directory B=build-asan \

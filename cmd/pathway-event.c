@@ -363,7 +363,7 @@ main(int argc, char *argv[])
 	r.delim_out = delim_out;
 	r.safe_csv = safe_csv;
 	(void)pc_threads();	/* a bad PARCOURS_THREADS before any output */
-	r.seen = pc_repeats_new(im, 0);
+	r.seen = pc_repeats_new(im, 0, NULL, NULL);
 
 	/* Take the output (and its lock) before reading what it holds. */
 	hdr = pc_table_names(E);

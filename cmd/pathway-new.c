@@ -438,7 +438,7 @@ main(int argc, char *argv[])
 	r.safe_csv = safe_csv;
 	(void)pc_threads();	/* a bad PARCOURS_THREADS before any output */
 	pc_import_init(im, T, map, NULL);
-	r.known = pc_repeats_new(im, 1);
+	r.known = pc_repeats_new(im, 1, NULL, NULL);
 	im->rejpath = rejpath;
 	im->delim_out = delim_out;
 	im->verbose = verbose;

@@ -93,7 +93,7 @@ struct rule {
 struct run {
 	struct pc_import im;
 	struct pc_pathways *pw;		/* -P, or NULL */
-	struct pc_idset	*seen;		/* rcp_id -> content digests */
+	struct pc_repeats *seen;	/* rcp_id -> content digests */
 	struct rule	 rule[NRULES];
 	int		 safe;		/* --safe-csv */
 	int		 delim_out;
@@ -629,7 +629,6 @@ load_seen(struct run *r, const char *path)
 	size_t c;
 	int rc;
 
-	r->seen = pc_idset_new();
 	if (path == NULL || stat(path, &st) == -1 || st.st_size == 0 ||
 	    !S_ISREG(st.st_mode))
 		return;
@@ -655,7 +654,7 @@ load_seen(struct run *r, const char *path)
 				v[c]++;
 		}
 		rcp_digest(v, d);
-		pc_idset_put(r->seen, v[0], strlen(v[0]), d);
+		pc_repeats_seed(r->seen, pc_hash(v[0], strlen(v[0])), d);
 	}
 	if (rc == -1) {
 		pc_warnx("%s", err);
@@ -776,17 +775,21 @@ commit(struct pc_import *im, const char *res, size_t len, void *arg)
 {
 	struct run *r = arg;
 	struct verdict vd;
+
+	(void)im;
+	memcpy(&vd, res, sizeof vd);
+	pc_repeats_row(r->seen, vd.h, vd.d, res, len);
+}
+
+/* A case not recorded before: written, then what was said of it. */
+static void
+record(struct pc_import *im, const char *res, size_t len, void *arg)
+{
+	struct verdict vd;
 	const char *p, *e, *end = res + len;
 
+	(void)arg;
 	memcpy(&vd, res, sizeof vd);
-	switch (pc_idset_put_hash(r->seen, vd.h, vd.d)) {
-	case 0:
-		im->nskipped++;	/* this case is recorded already */
-		return;
-	case 2:
-		im->ncorrected++;	/* new content: the latest row wins */
-		break;
-	}
 	pc_import_write_raw(im, res + sizeof vd, vd.linelen);
 	for (p = res + sizeof vd + vd.linelen; p < end; p = e + 1) {
 		e = memchr(p, '\n', (size_t)(end - p));
@@ -923,6 +926,7 @@ main(int argc, char *argv[])
 	im->rejpath = rejpath;
 	im->delim_out = delim_out;
 	im->verbose = verbose;
+	r.seen = pc_repeats_new(im, 1, record, &r);
 
 	/* Take the output (and its lock) before reading what it holds. */
 	hdr = pc_table_names(T);
@@ -934,6 +938,7 @@ main(int argc, char *argv[])
 		free_rules(&r);
 		pc_map_free(map);
 		pc_vocab_free(vocab);
+		pc_repeats_free(r.seen);
 		return st;
 	}
 	pc_writer_safe_csv(im->out, r.safe);
@@ -950,15 +955,17 @@ main(int argc, char *argv[])
 	if (argc > 0 && pc_import_is_assignment(&input, argv[0]))
 		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
-		pc_import_file_mt(im, NULL, &ro, check, commit, r.seen, &r);
+		pc_import_file_mt(im, NULL, &ro, check, commit,
+		    pc_repeats_set(r.seen), &r);
 	else
 		for (i = 0; i < argc; i++)
 			pc_import_file_mt(im, argv[i], &ro, check, commit,
-			    r.seen, &r);
+			    pc_repeats_set(r.seen), &r);
+	pc_repeats_flush(r.seen);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);
 	pc_pathways_free(r.pw);
-	pc_idset_free(r.seen);
+	pc_repeats_free(r.seen);
 	free_rules(&r);
 	pc_map_free(map);
 	pc_vocab_free(vocab);

@@ -674,12 +674,19 @@ void	 pc_import_operands_by(struct pc_import *, int argc, char **argv,
 
 struct pc_repeats;
 
+/* What becomes of a row that is not a repeat: written, by default. */
+typedef void (*pc_repeats_fn)(struct pc_import *, const char *row,
+	    size_t len, void *);
+
 /*
  * The rows an import writes, less its repeats.  corrections: count the
- * rows put under a known hash with a new digest in im->ncorrected.  Reads
- * PARCOURS_REPEAT_MEMORY (exits on a bad value): call it before any output.
+ * rows put under a known hash with a new digest in im->ncorrected.  emit
+ * (NULL: pc_import_write_raw) gets each row that is not a repeat, in input
+ * order.  Reads PARCOURS_REPEAT_MEMORY (exits on a bad value): call it
+ * before any output.
  */
-struct pc_repeats *pc_repeats_new(struct pc_import *, int corrections);
+struct pc_repeats *pc_repeats_new(struct pc_import *, int corrections,
+	    pc_repeats_fn emit, void *);
 /* About n pairs to come (from the inputs' size). */
 void	 pc_repeats_reserve(struct pc_repeats *, size_t n);
 /* A pair recorded before this run (the -P or -a table). */
@@ -687,7 +694,7 @@ void	 pc_repeats_seed(struct pc_repeats *, uint64_t h,
 	    const unsigned char *digest);
 /*
  * A row of this run under (h, digest): skipped and counted if the pair was
- * met before, else written, now or by pc_repeats_flush.
+ * met before, else given to emit, now or by pc_repeats_flush.
  */
 void	 pc_repeats_row(struct pc_repeats *, uint64_t h,
 	    const unsigned char *digest, const char *row, size_t len);

@@ -36,30 +36,23 @@
 #define NPART		64		/* 10M distinct rows: 160k a part */
 #define PARTBUF		8192		/* a part's write buffer */
 #define HELDBUF		(256 * 1024)
-#define READBUF		(1638 * sizeof(struct rec))	/* ~64 KB */
+#define READBUF		(2048 * sizeof(struct rec))	/* 64 KB */
 #define DEFMEMORY	(8UL << 20)
-#define SEED		UINT64_MAX	/* a rec's len: no row held */
+#define SEED		UINT64_MAX	/* a rec's off: no row held */
 #define PREFETCH	8		/* recs ahead */
 
-/* A pair, and where its row is in the held rows. */
+/* A pair, and where its row is in the held rows (or SEED). */
 struct rec {
 	uint64_t	 h;
 	unsigned char	 d[PC_DIGEST];
 	uint64_t	 off;
-	uint64_t	 len;
-};
-
-/* A held row that is a repeat, written back over its part. */
-struct skip {
-	uint64_t	 off;
-	uint64_t	 len;
 };
 
 struct part {
 	int		 fd;
 	size_t		 n;		/* recs */
-	size_t		 nskip;		/* skips, once decided */
-	size_t		 next;		/* skips read back */
+	size_t		 nskip;		/* repeats' offsets, once decided */
+	size_t		 next;		/* offsets read back */
 	size_t		 buflen;
 	size_t		 bufpos;
 	unsigned char	 buf[PARTBUF];
@@ -70,10 +63,11 @@ struct pc_repeats {
 	struct pc_idset		*set;
 	size_t			 limit;		/* pairs in memory */
 	int			 corrections;
+	pc_repeats_fn		 emit;
+	void			*arg;
 	const char		*dir;
 	int			 held;		/* fd, -1 until spilled */
 	uint64_t		 off;		/* bytes held */
-	unsigned long		 nheld;
 	struct pc_buf		 hbuf;
 	struct part		*part;		/* NPART, once spilled */
 };
@@ -100,11 +94,13 @@ memory_limit(void)
 		case 'g': case 'G': mul = 1ULL << 30; e++; break;
 		}
 		if (*s < '0' || *s > '9' || *e != '\0' || errno != 0 ||
-		    v > (1ULL << 40) / mul || v * mul < 1024) {
+		    v > (1ULL << 40) / mul || (v > 0 && v * mul < 1024)) {
 			pc_warnx("PARCOURS_REPEAT_MEMORY=%s: a size in bytes, "
-			    "or with k, M or G, from 1k to 1024G", s);
+			    "or with k, M or G, 0 or from 1k to 1024G", s);
 			exit(PC_EXIT_USAGE);
 		}
+		if (v == 0)
+			return 0;	/* every row through the files */
 		v *= mul;
 	}
 	for (cap = 1; cap * 2 <= v / PC_IDSET_ENTRY; cap *= 2)
@@ -112,8 +108,16 @@ memory_limit(void)
 	return cap / 4 * 3 > 0 ? cap / 4 * 3 : 1;
 }
 
+static void
+write_row(struct pc_import *im, const char *s, size_t n, void *arg)
+{
+	(void)arg;
+	pc_import_write_raw(im, s, n);
+}
+
 struct pc_repeats *
-pc_repeats_new(struct pc_import *im, int corrections)
+pc_repeats_new(struct pc_import *im, int corrections, pc_repeats_fn emit,
+    void *arg)
 {
 	struct pc_repeats *rs = pc_xcalloc(1, sizeof *rs);
 	const char *t = getenv("TMPDIR");
@@ -121,6 +125,8 @@ pc_repeats_new(struct pc_import *im, int corrections)
 	rs->im = im;
 	rs->limit = memory_limit();
 	rs->corrections = corrections;
+	rs->emit = emit != NULL ? emit : write_row;
+	rs->arg = arg;
 	rs->dir = t != NULL && *t != '\0' ? t : "/tmp";
 	rs->held = -1;
 	rs->set = pc_idset_new();
@@ -223,7 +229,7 @@ part_flush(struct pc_repeats *rs, struct part *p)
 
 static void
 part_add(struct pc_repeats *rs, uint64_t h, const unsigned char *d,
-    uint64_t off, uint64_t len)
+    uint64_t off)
 {
 	struct part *p = &rs->part[h >> 58];	/* NPART is 2^6 */
 	struct rec r;
@@ -231,7 +237,6 @@ part_add(struct pc_repeats *rs, uint64_t h, const unsigned char *d,
 	r.h = h;
 	memcpy(r.d, d, PC_DIGEST);
 	r.off = off;
-	r.len = len;
 	if (p->buflen + sizeof r > sizeof p->buf)
 		part_flush(rs, p);
 	memcpy(p->buf + p->buflen, &r, sizeof r);
@@ -242,7 +247,7 @@ part_add(struct pc_repeats *rs, uint64_t h, const unsigned char *d,
 static void
 seed_part(uint64_t h, const unsigned char *d, void *arg)
 {
-	part_add(arg, h, d, 0, SEED);
+	part_add(arg, h, d, SEED);
 }
 
 /* The set is full: its pairs, and every pair from now on, go to disk. */
@@ -268,7 +273,7 @@ pc_repeats_seed(struct pc_repeats *rs, uint64_t h, const unsigned char *d)
 	if (rs->part == NULL)
 		(void)pc_idset_put_hash(rs->set, h, d);
 	else
-		part_add(rs, h, d, 0, SEED);
+		part_add(rs, h, d, SEED);
 }
 
 void
@@ -276,6 +281,7 @@ pc_repeats_row(struct pc_repeats *rs, uint64_t h, const unsigned char *d,
     const char *row, size_t len)
 {
 	struct pc_import *im = rs->im;
+	uint32_t n = (uint32_t)len;
 
 	if (rs->part == NULL && pc_idset_count(rs->set) >= rs->limit)
 		spill(rs);
@@ -289,28 +295,30 @@ pc_repeats_row(struct pc_repeats *rs, uint64_t h, const unsigned char *d,
 				im->ncorrected++;
 			break;
 		}
-		pc_import_write_raw(im, row, len);
+		rs->emit(im, row, len, rs->arg);
 		return;
 	}
-	if (rs->hbuf.len + len > HELDBUF && rs->hbuf.len > 0) {
+	if (len > UINT32_MAX)	/* a record is 8 MB at most */
+		errx(PC_EXIT_IO, "a row of %zu bytes", len);
+	if (rs->hbuf.len + sizeof n + len > HELDBUF && rs->hbuf.len > 0) {
 		write_all(rs, rs->held, rs->hbuf.s, rs->hbuf.len, -1);
 		rs->hbuf.len = 0;
 	}
+	pc_buf_add(&rs->hbuf, &n, sizeof n);
 	pc_buf_add(&rs->hbuf, row, len);
-	part_add(rs, h, d, rs->off, len);
-	rs->off += len;
-	rs->nheld++;
+	part_add(rs, h, d, rs->off);
+	rs->off += sizeof n + len;
 }
 
 /*
  * A part's pairs in input order into a set of its own: its held rows'
- * answers, the repeats' places written back over the part's start (a
- * skip is smaller than a rec, so never past what has been read).
+ * answers, the repeats' offsets written back over the part's start (one is
+ * smaller than a rec, so never past what has been read).
  */
 static void
 decide(struct pc_repeats *rs, struct part *p, unsigned char *buf)
 {
-	struct skip sk[512];
+	uint64_t sk[1024];
 	struct rec r;
 	size_t i, n, k = 0, done = 0;
 	off_t wpos = 0;
@@ -331,10 +339,9 @@ decide(struct pc_repeats *rs, struct part *p, unsigned char *buf)
 			memcpy(&r, buf + i * sizeof r, sizeof r);
 			switch (pc_idset_put_hash(rs->set, r.h, r.d)) {
 			case 0:
-				if (r.len == SEED)
+				if (r.off == SEED)
 					break;
-				sk[k].off = r.off;
-				sk[k].len = r.len;
+				sk[k] = r.off;
 				if (++k == sizeof sk / sizeof sk[0]) {
 					write_all(rs, p->fd, sk, sizeof sk,
 					    wpos);
@@ -344,7 +351,7 @@ decide(struct pc_repeats *rs, struct part *p, unsigned char *buf)
 				p->nskip++;
 				break;
 			case 2:
-				if (rs->corrections && r.len != SEED)
+				if (rs->corrections && r.off != SEED)
 					rs->im->ncorrected++;
 				break;
 			}
@@ -354,82 +361,105 @@ decide(struct pc_repeats *rs, struct part *p, unsigned char *buf)
 	write_all(rs, p->fd, sk, k * sizeof sk[0], wpos);
 }
 
-/* The part's next skip not yet passed, or NULL. */
-static const struct skip *
+/* The part's next repeat not yet passed, or SEED. */
+static uint64_t
 next_skip(struct pc_repeats *rs, struct part *p)
 {
+	uint64_t off;
 	size_t n;
 
 	if (p->bufpos == p->buflen) {
 		if (p->next == p->nskip)
-			return NULL;
-		n = (p->nskip - p->next) * sizeof(struct skip);
+			return SEED;
+		n = (p->nskip - p->next) * sizeof off;
 		if (n > sizeof p->buf)
-			n = sizeof p->buf / sizeof(struct skip) *
-			    sizeof(struct skip);
-		read_all(rs, p->fd, p->buf, n,
-		    (off_t)(p->next * sizeof(struct skip)));
+			n = sizeof p->buf;
+		read_all(rs, p->fd, p->buf, n, (off_t)(p->next * sizeof off));
 		p->buflen = n;
 		p->bufpos = 0;
 	}
-	return (const struct skip *)(p->buf + p->bufpos);
+	memcpy(&off, p->buf + p->bufpos, sizeof off);
+	return off;
 }
 
-static void
-copy_held(struct pc_repeats *rs, uint64_t from, uint64_t to, char *buf,
-    size_t bufsz)
+/* The earliest repeat of all parts, and its part in *pp. */
+static uint64_t
+first_skip(struct pc_repeats *rs, struct part **pp)
 {
-	size_t n;
+	uint64_t off, best = SEED;
+	size_t i;
 
-	while (from < to) {
-		n = to - from < bufsz ? (size_t)(to - from) : bufsz;
-		read_all(rs, rs->held, buf, n, (off_t)from);
-		pc_import_write_bytes(rs->im, buf, n);
-		from += n;
+	for (i = 0; i < NPART; i++)
+		if ((off = next_skip(rs, &rs->part[i])) < best) {
+			best = off;
+			*pp = &rs->part[i];
+		}
+	return best;
+}
+
+/*
+ * The held rows in input order, but the repeats.  b holds the bytes from
+ * offset pos on, b->len of them; at is where the next row starts in it.
+ */
+static void
+write_held(struct pc_repeats *rs, struct pc_buf *b)
+{
+	struct part *sp = NULL;
+	uint64_t pos = 0, skip;
+	size_t at = 0, want, n;
+	uint32_t len;
+
+	skip = first_skip(rs, &sp);
+	while (pos + at < rs->off) {
+		for (want = sizeof len; ; want = sizeof len + len) {
+			if (at + want > b->len) {	/* read on */
+				memmove(b->s, b->s + at, b->len - at);
+				pos += at;
+				b->len -= at;
+				at = 0;
+				pc_buf_reserve(b, want);	/* and its NUL */
+				n = rs->off - pos - b->len;
+				if (n > b->cap - b->len - 1)
+					n = b->cap - b->len - 1;
+				read_all(rs, rs->held, b->s + b->len, n,
+				    (off_t)(pos + b->len));
+				b->len += n;
+				b->s[b->len] = '\0';
+			}
+			memcpy(&len, b->s + at, sizeof len);
+			if (want == sizeof len + len)
+				break;
+		}
+		if (pos + at == skip) {
+			sp->bufpos += sizeof skip;
+			sp->next++;
+			skip = first_skip(rs, &sp);
+		} else
+			rs->emit(rs->im, b->s + at + sizeof len, len, rs->arg);
+		at += sizeof len + len;
 	}
 }
 
 void
 pc_repeats_flush(struct pc_repeats *rs)
 {
-	const struct skip *s, *best;
-	struct part *bp;
-	unsigned long nskip = 0;
-	uint64_t pos = 0;
-	char *buf;
+	unsigned char *buf;
 	size_t i;
 
 	if (rs->part == NULL)
 		return;
 	write_all(rs, rs->held, rs->hbuf.s, rs->hbuf.len, -1);
-	pc_buf_free(&rs->hbuf);
-	buf = pc_xmalloc(HELDBUF > READBUF ? HELDBUF : READBUF);
+	rs->hbuf.len = 0;
+	buf = pc_xmalloc(READBUF);
 	for (i = 0; i < NPART; i++) {
 		part_flush(rs, &rs->part[i]);
-		decide(rs, &rs->part[i], (unsigned char *)buf);
-		nskip += rs->part[i].nskip;
-	}
-	pc_idset_clear(rs->set);
-	for (;;) {	/* the held rows in order, around the repeats */
-		best = NULL;
-		bp = NULL;
-		for (i = 0; i < NPART; i++)
-			if ((s = next_skip(rs, &rs->part[i])) != NULL &&
-			    (best == NULL || s->off < best->off)) {
-				best = s;
-				bp = &rs->part[i];
-			}
-		copy_held(rs, pos, best != NULL ? best->off : rs->off, buf,
-		    HELDBUF);
-		if (best == NULL)
-			break;
-		pos = best->off + best->len;
-		bp->bufpos += sizeof *best;
-		bp->next++;
+		decide(rs, &rs->part[i], buf);
+		rs->im->nskipped += rs->part[i].nskip;
 	}
 	free(buf);
-	rs->im->nskipped += nskip;
-	rs->im->nwritten += rs->nheld - nskip;
+	pc_idset_clear(rs->set);
+	write_held(rs, &rs->hbuf);
+	pc_buf_free(&rs->hbuf);
 	for (i = 0; i < NPART; i++)
 		close(rs->part[i].fd);
 	close(rs->held);
@@ -437,7 +467,6 @@ pc_repeats_flush(struct pc_repeats *rs)
 	rs->part = NULL;
 	rs->held = -1;
 	rs->off = 0;
-	rs->nheld = 0;
 }
 
 void

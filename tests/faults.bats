@@ -182,6 +182,21 @@ small_disk() {
 	assert_equal "$(ls -A | grep -c '^\.out\.csv\.')" 0
 }
 
+@test "faults: TMPDIR on a full tmpfs past PARCOURS_REPEAT_MEMORY: exit 4, -o as it was, nothing left" {
+	small_disk
+	for t in pathway-new pathway-event rcp-record; do
+		gen in.csv "$t" 10000
+		printf 'the old table\n' > out.csv
+		TMPDIR=$PWD/m PARCOURS_REPEAT_MEMORY=0 run --separate-stderr \
+		    "$t" $(opts "$t") -o out.csv in.csv
+		assert_equal "$status $t" "4 $t"
+		assert_equal "$stderr" "$t: temporary file in $PWD/m: No space left on device"
+		assert_equal "$(cat out.csv)" "the old table"
+		assert_equal "$(ls -A m)" ""
+		assert_equal "$(ls -A | grep -c '^\.out\.csv\.')" 0
+	done
+}
+
 # ---- a closed pipe --------------------------------------------------------
 
 @test "faults: '| head -1' ends every tool by SIGPIPE (status 141), silently" {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Past PARCOURS_REPEAT_MEMORY, pathway-new and pathway-event keep the pairs
+# Past PARCOURS_REPEAT_MEMORY, pathway-new, pathway-event and rcp-record keep the pairs
 # they have met on disk and hold the rows still to be decided in temporary
 # files: whatever the budget, the output, the rejects, the messages, the
 # counts and the exit status are those of a run held in memory.
@@ -43,8 +43,10 @@ export_with_repeats() {
 	with_memory "" mem pathway-new -m dpi-cp1252 export.csv
 	with_memory 1k disk pathway-new -m dpi-cp1252 export.csv
 	with_memory 64k mid pathway-new -m dpi-cp1252 export.csv
+	with_memory 0 none pathway-new -m dpi-cp1252 export.csv
 	same_as mem disk
 	same_as mem mid
+	same_as mem none
 	# the run has repeats and corrections to get right
 	[[ $(tail -n 1 err-mem.txt) =~ ^pathway-new:\ [0-9]+\ read,\ [0-9]+\ written\ \([1-9][0-9]*\ corrections\),\ [1-9][0-9]*\ skipped, ]]
 	[ "$(cat st-mem)" = 3 ]
@@ -87,11 +89,28 @@ export_with_repeats() {
 	[ "$(tail -n 1 err-mem.txt)" = "pathway-event: $((2 * n + 300)) read, $((2 * n)) written, 300 skipped, 0 rejected" ]
 }
 
+@test "rcp-record past PARCOURS_REPEAT_MEMORY: the same cases, corrections and warnings" {
+	gen-export -s 13 -n 1500 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o p.csv export.csv || true
+	tail -n +2 p.csv | cut -d, -f1 > ids
+	{
+		echo pathway_id,meeting_date,meeting_kind,mode,motive,specialties,proposal,notes
+		sed 's/$/,2026-11-05,standard,discussed,initial,hematology|pathology|radiology,chemotherapy,/' ids
+		head -n 200 ids | sed 's/$/,2026-11-05,standard,discussed,initial,hematology|pathology|radiology,chemotherapy,seen again/'
+		head -n 100 ids | sed 's/$/,2026-11-05,standard,discussed,initial,hematology|pathology|radiology,chemotherapy,/'
+	} > cases.csv
+	with_memory "" mem rcp-record -P p.csv cases.csv
+	with_memory 1k disk rcp-record -P p.csv cases.csv
+	same_as mem disk
+	grep -q "a patient aged 15 to 24 gets a pediatric and an adult opinion" err-mem.txt
+	[[ $(tail -n 1 err-mem.txt) =~ ^rcp-record:\ [0-9]+\ read,\ [0-9]+\ written\ \([1-9][0-9]*\ corrections\),\ [1-9][0-9]*\ skipped, ]]
+}
+
 @test "the held rows go to TMPDIR: one that cannot be written to is an I/O error" {
 	export_with_repeats
 	mkdir tmp
-	TMPDIR=$PWD/nowhere run --separate-stderr pathway-new -m dpi-cp1252 \
-	    -r /dev/null -o out.csv export.csv
+	TMPDIR=$PWD/nowhere PARCOURS_REPEAT_MEMORY= run --separate-stderr \
+	    pathway-new -m dpi-cp1252 -r /dev/null -o out.csv export.csv
 	assert_failure 3	# in memory, TMPDIR is not needed
 	TMPDIR=$PWD/nowhere PARCOURS_REPEAT_MEMORY=1k run --separate-stderr \
 	    pathway-new -m dpi-cp1252 -r /dev/null -o held.csv export.csv
@@ -107,17 +126,20 @@ export_with_repeats() {
 }
 
 @test "a PARCOURS_REPEAT_MEMORY that is not a size is a usage error before any output" {
-	for bad in lots 12x -5 0 1000 2T 99999999999999999999k; do
+	for bad in lots 12x -5 1000 2T 99999999999999999999k; do
 		PARCOURS_REPEAT_MEMORY=$bad run --separate-stderr pathway-new \
 		    -o out.csv ins=255081416802538 family_name=Martin \
 		    given_names=Jeanne birth_date=1955-08-02 sex=F icd10=C50.9 \
 		    diagnosis_date=2026-10-12
 		assert_failure 2
-		[ "$stderr" = "pathway-new: PARCOURS_REPEAT_MEMORY=$bad: a size in bytes, or with k, M or G, from 1k to 1024G" ]
+		[ "$stderr" = "pathway-new: PARCOURS_REPEAT_MEMORY=$bad: a size in bytes, or with k, M or G, 0 or from 1k to 1024G" ]
 		[ "$output" = "" ]
 		[ ! -e out.csv ]
 	done
-	PARCOURS_REPEAT_MEMORY=x run --separate-stderr pathway-event
-	assert_failure 2
-	[ "$stderr" = "pathway-event: PARCOURS_REPEAT_MEMORY=x: a size in bytes, or with k, M or G, from 1k to 1024G" ]
+	for tool in pathway-event rcp-record; do
+		PARCOURS_REPEAT_MEMORY=x run --separate-stderr $tool -o out.csv
+		assert_failure 2
+		[ "$stderr" = "$tool: PARCOURS_REPEAT_MEMORY=x: a size in bytes, or with k, M or G, 0 or from 1k to 1024G" ]
+		[ ! -e out.csv ]
+	done
 }
