@@ -218,6 +218,18 @@ check_name(struct chk *c)
 	pc_buf_reserve(c->out, c->n);
 	o = c->out;
 	for (i = 0, pos = c->lead + 1; i < c->n; i += len, pos++) {
+		if (isalpha_ascii((unsigned char)c->s[i])) {
+			/* A run of ASCII letters, most of a name: at once. */
+			for (len = 1; i + len < c->n &&
+			    isalpha_ascii((unsigned char)c->s[i + len]); len++)
+				;
+			memcpy(o->s + o->len, c->s + i, len);
+			o->len += len;
+			o->s[o->len] = '\0';
+			letters += len;
+			pos += len - 1;
+			continue;
+		}
 		len = u8dec(c->s + i, &cp);
 		if (cp == ' ') {
 			if (o->len > 0 && o->s[o->len - 1] != ' ') {

@@ -258,11 +258,16 @@ fill(struct batch *b, struct pc_reader *rd, char *err, size_t errsz)
 			size_t span = (size_t)(row->f[row->nf - 1].s - s0) +
 			    row->f[row->nf - 1].len + 1, base = b->text.len;
 
+			size_t *off = b->off + b->nf;
+			struct pc_field *f = b->f + b->nf;
+
 			pc_buf_add(&b->text, s0, span);
+			/* Through locals: b->nf in the loop is a store a field. */
 			for (i = 0; i < row->nf; i++) {
-				b->off[b->nf] = base + (size_t)(row->f[i].s - s0);
-				b->f[b->nf++].len = row->f[i].len;
+				off[i] = base + (size_t)(row->f[i].s - s0);
+				f[i].len = row->f[i].len;
 			}
+			b->nf += row->nf;
 			continue;
 		}
 		for (i = 0; i < row->nf; i++) {
