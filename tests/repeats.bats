@@ -106,9 +106,10 @@ export_with_repeats() {
 	[[ $(tail -n 1 err-mem.txt) =~ ^rcp-record:\ [0-9]+\ read,\ [0-9]+\ written\ \([1-9][0-9]*\ corrections\),\ [1-9][0-9]*\ skipped, ]]
 }
 
-@test "the held rows go to TMPDIR: one that cannot be written to is an I/O error" {
+@test "the held rows go to TMPDIR: one that does not exist is an I/O error" {
+	[ -z "${PARCOURS_VALGRIND-}" ] ||
+	    skip "valgrind makes files of its own in TMPDIR"
 	export_with_repeats
-	mkdir tmp
 	TMPDIR=$PWD/nowhere PARCOURS_REPEAT_MEMORY= run --separate-stderr \
 	    pathway-new -m dpi-cp1252 -r /dev/null -o out.csv export.csv
 	assert_failure 3	# in memory, TMPDIR is not needed
@@ -117,7 +118,14 @@ export_with_repeats() {
 	assert_failure 4
 	[ "$stderr" = "pathway-new: temporary file in $PWD/nowhere: No such file or directory" ]
 	[ ! -e held.csv ]
-	# and none is left behind where it can write
+}
+
+@test "the held rows leave no file behind in TMPDIR" {
+	export_with_repeats
+	mkdir tmp
+	PARCOURS_REPEAT_MEMORY= run --separate-stderr \
+	    pathway-new -m dpi-cp1252 -r /dev/null -o out.csv export.csv
+	assert_failure 3
 	TMPDIR=$PWD/tmp PARCOURS_REPEAT_MEMORY=1k run --separate-stderr \
 	    pathway-new -m dpi-cp1252 -r /dev/null -o held.csv export.csv
 	assert_failure 3
