@@ -11,8 +11,8 @@
  * memory and each row is decided and written as it comes.  Past it they
  * go to disk: every pair so far, and each pair from then on, is appended
  * to one of NPART temporary files chosen by its hash, so all the pairs of
- * one id share a file; and each row from then on is held, as written, in
- * one more temporary file.  At the end each part is read back on its own,
+ * one id share a file; and each row from then on is held, after its
+ * length, in one more temporary file.  At the end each part is read back on its own,
  * in input order, into a set of a part's size.  That decides its held rows
  * exactly as the one set would have, since a row's answer depends only on
  * the pairs of its own id before it.  The repeats' places are written back
