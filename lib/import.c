@@ -72,15 +72,9 @@ pc_import_write(struct pc_import *im, const char *const *v, size_t n)
 void
 pc_import_write_raw(struct pc_import *im, const char *s, size_t n)
 {
-	pc_import_write_bytes(im, s, n);
-	im->nwritten++;
-}
-
-void
-pc_import_write_bytes(struct pc_import *im, const char *s, size_t n)
-{
 	if (pc_writer_raw(im->out, s, n) == -1)
 		write_failed(im);
+	im->nwritten++;
 }
 
 void

@@ -624,8 +624,6 @@ void	 pc_import_reason(struct pc_import *, const char *col, const char *);
 void	 pc_import_reject(struct pc_import *, const struct pc_field *, size_t);
 void	 pc_import_write(struct pc_import *, const char *const *, size_t);
 void	 pc_import_write_raw(struct pc_import *, const char *, size_t);
-/* Bytes of whole rows counted by the caller (nwritten is not touched). */
-void	 pc_import_write_bytes(struct pc_import *, const char *, size_t);
 void	 pc_import_status(struct pc_import *, int);
 /* The parts of pc_import_file, for pc_import_file_mt. */
 struct pc_reader *pc_import_open(struct pc_import *, const char *path,
@@ -698,7 +696,10 @@ void	 pc_repeats_seed(struct pc_repeats *, uint64_t h,
  */
 void	 pc_repeats_row(struct pc_repeats *, uint64_t h,
 	    const unsigned char *digest, const char *row, size_t len);
-/* The rows held back, written in input order: before pc_import_finish. */
+/*
+ * The rows held back, written in input order: once, at the end of the run,
+ * before pc_import_finish (the pairs on disk are gone after it).
+ */
 void	 pc_repeats_flush(struct pc_repeats *);
 /* For pc_import_file_mt's prefetch. */
 const struct pc_idset *pc_repeats_set(const struct pc_repeats *);
