@@ -83,7 +83,7 @@ deps:
 
 # The whole suite in the C locale and in a UTF-8 locale, the import tools'
 # tests with their repeats on disk, then the whole suite again on the
-# sanitized build and under valgrind's memcheck, the tests of pathway-new's
+# sanitized build and under valgrind's memcheck, the tests of the tools'
 # threads under ThreadSanitizer, then the fuzz targets briefly.
 check: deps
 	@$(MAKE) --no-print-directory build
@@ -122,14 +122,15 @@ check-asan:
 # (exit 66, the report on stderr).
 # ald30-check and followup-due judge rows in batches on several threads
 # (lib/annotate.c): batches of 3 rows here, so that the tests' small tables
-# are judged on all four.
+# are judged on all four; their event tables' ids are handed from thread to
+# thread (lib/events.c) in chunks of 5 events.
 TSAN_TESTS = tests/threads.bats tests/pathway-new.bats tests/scaling.bats \
 	tests/hostile.bats tests/ald30-check.bats tests/followup-due.bats \
 	tests/pathway-event.bats tests/rcp-record.bats tests/repeats.bats
 
 check-tsan:
 	@$(MAKE) --no-print-directory B=build-tsan \
-	    CFLAGS="-O1 -g -fsanitize=thread -DANNOTATE_BATCH=3" \
+	    CFLAGS="-O1 -g -fsanitize=thread -DANNOTATE_BATCH=3 -DEVENTS_CHUNK=5" \
 	    LDFLAGS="-fsanitize=thread" build
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 PARCOURS_THREADS=4 \
 	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/build-tsan bats $(TSAN_TESTS)

@@ -1002,6 +1002,15 @@ join_run(void *arg, void *copy)
 	free(c);
 }
 
+/* The events of the next rows, asked for together. */
+static void
+prefetch_run(void *arg, const char *const *ids, size_t n)
+{
+	const struct run *r = arg;
+
+	pc_events_prefetch(r->ev, ids, n);
+}
+
 /* The event table, loaded beside the pathway table's first input. */
 static int
 events_ready(void *arg)
@@ -1132,6 +1141,7 @@ main(int argc, char *argv[])
 	r.an.outpath = outpath;
 	r.an.delim = delim;
 	r.an.ready = events_ready;
+	r.an.prefetch = prefetch_run;
 	r.an.fork = fork_run;
 	r.an.join = join_run;
 	r.res = &res;

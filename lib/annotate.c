@@ -146,6 +146,7 @@ struct judge {
 	void		*arg;		/* the tool's, or a fork of it */
 	struct pc_field	*f, *fv;
 	const char	**addv;
+	const char	*keys[ANNOTATE_BATCH];
 	char		(*ps)[PC_PSEUDO_LEN];
 	char		 where[ERRSZ];
 	size_t		 plen;
@@ -210,6 +211,11 @@ judge_batch(struct judge *j, struct batch *b)
 	pc_buf_clear(&b->msg);
 	b->nbad = 0;
 	pc_warn_hold(&b->msg);
+	if (a->prefetch != NULL) {
+		for (i = 0; i < b->n; i++)
+			j->keys[i] = pc_latest_key(j->p->l, b->first + i);
+		a->prefetch(j->arg, j->keys, b->n);
+	}
 	for (i = b->first; i < b->first + b->n; i++) {
 		f = pc_latest_fields(j->p->l, i, j->f, &line);
 		place(j->where, sizeof j->where, j->plen, line);

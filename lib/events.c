@@ -60,7 +60,11 @@ struct pc_events {
 	uint32_t	*rawkind;	/* and their canonical form's index */
 	struct pc_event	*out;		/* pc_events_of()'s answer */
 	size_t		 max;		/* events of the busiest pathway */
-	struct pc_arena	 arena;
+	struct pc_arena	 arena;		/* details, kinds, sources */
+	/* The resolving thread's (see struct handoff). */
+	struct pc_arena	 idarena;	/* the pathway ids */
+	uint32_t	*where;		/* of each event, its pathway */
+	size_t		 wcap;
 };
 
 /* The upper half: a slot keeps 32 bits of it. */
@@ -85,10 +89,10 @@ keep(struct pc_events *e, const char *s, size_t n)
 
 /* A string of a set: its length (< 8 MiB, a field), then its bytes. */
 static const char *
-keep_len(struct pc_events *e, const char *s, size_t n)
+keep_len(struct pc_arena *a, const char *s, size_t n)
 {
 	uint32_t len = (uint32_t)n;
-	char *p = pc_arena_alloc(&e->arena, sizeof len + n + 1, 1);
+	char *p = pc_arena_alloc(a, sizeof len + n + 1, 1);
 
 	memcpy(p, &len, sizeof len);
 	memcpy(p + sizeof len, s, n);
@@ -152,11 +156,11 @@ index_of(const struct strset *set, const char *s, size_t n)
 }
 
 /*
- * The index of s in set, added (its bytes kept in the arena) if it was
- * not there, which *added says when added is not NULL.
+ * The index of s in set, added (its bytes kept in arena a) if it was not
+ * there, which *added says when added is not NULL.
  */
 static uint32_t
-intern_h(struct pc_events *e, struct strset *set, uint32_t h, const char *s,
+intern_h(struct pc_arena *a, struct strset *set, uint32_t h, const char *s,
     size_t n, int *added)
 {
 	size_t i;
@@ -172,7 +176,7 @@ intern_h(struct pc_events *e, struct strset *set, uint32_t h, const char *s,
 		set->cap = set->cap ? set->cap * 2 : 1024;
 		set->s = pc_xreallocarray(set->s, set->cap, sizeof *set->s);
 	}
-	set->s[set->n] = set->slot[i].s = keep_len(e, s, n);
+	set->s[set->n] = set->slot[i].s = keep_len(a, s, n);
 	set->slot[i].h = h;
 	set->slot[i].i = (uint32_t)++set->n;	/* n <= events < 2^32 */
 	if (set->n * 2 > set->nslot)
@@ -186,7 +190,7 @@ static uint32_t
 intern(struct pc_events *e, struct strset *set, const char *s, size_t n,
     int *added)
 {
-	return intern_h(e, set, hash(s, n), s, n, added);
+	return intern_h(&e->arena, set, hash(s, n), s, n, added);
 }
 
 static void
@@ -288,44 +292,50 @@ sort_dates(struct pc_events *e)
  * points to), and asking for all the slots first, then all the ids, then
  * comparing, lets the misses overlap instead of following one another.
  */
-#define BATCH	64
+#define GROUP	64
+/* make check-tsan sets it small, so that its tables cycle the ring. */
+#ifndef EVENTS_CHUNK
+#define EVENTS_CHUNK	1024	/* events handed over at a time */
+#endif
+#define CHUNK	EVENTS_CHUNK
+#define NRING	8
 
-struct batch {
+struct chunk {
 	struct pc_buf	 bytes;
 	struct {
 		size_t		 off, len;
 		uint32_t	 h, ev;
-	}		 item[BATCH];
+	}		 item[CHUNK];
 	size_t		 n;
 };
 
 static void
-resolve(struct pc_events *e, struct batch *b, uint32_t *where)
+resolve_group(struct pc_events *e, struct chunk *c, size_t from, size_t to)
 {
 	struct strset *ids = &e->ids;
 	size_t k;
 	uint32_t p;
 	int added;
 
-	for (k = 0; k < b->n; k++) {
-		b->item[k].h = hash(b->bytes.s + b->item[k].off,
-		    b->item[k].len);
+	for (k = from; k < to; k++) {
+		c->item[k].h = hash(c->bytes.s + c->item[k].off,
+		    c->item[k].len);
 		if (ids->nslot > 0)
-			__builtin_prefetch(&ids->slot[b->item[k].h &
+			__builtin_prefetch(&ids->slot[c->item[k].h &
 			    (ids->nslot - 1)]);
 	}
-	for (k = 0; k < b->n && ids->nslot > 0; k++) {
-		const struct slot *sl = &ids->slot[b->item[k].h &
+	for (k = from; k < to && ids->nslot > 0; k++) {
+		const struct slot *sl = &ids->slot[c->item[k].h &
 		    (ids->nslot - 1)];
 
-		if (sl->i != 0 && sl->h == b->item[k].h)
+		if (sl->i != 0 && sl->h == c->item[k].h)
 			__builtin_prefetch(sl->s - sizeof(uint32_t));
 	}
-	for (k = 0; k < b->n; k++) {
-		const char *s = b->bytes.s + b->item[k].off;
-		size_t n = b->item[k].len;
+	for (k = from; k < to; k++) {
+		const char *s = c->bytes.s + c->item[k].off;
+		size_t n = c->item[k].len;
 
-		p = intern_h(e, ids, b->item[k].h, s, n, &added);
+		p = intern_h(&e->idarena, ids, c->item[k].h, s, n, &added);
 		/* Grown zeroed: a new pathway's count starts at 0. */
 		if (added && e->countcap < ids->cap) {
 			e->count = pc_table_grow(e->count, e->countcap,
@@ -333,43 +343,189 @@ resolve(struct pc_events *e, struct batch *b, uint32_t *where)
 			e->countcap = ids->cap;
 		}
 		e->count[p]++;
-		where[b->item[k].ev] = p;
+		e->where[c->item[k].ev] = p;
 	}
-	b->n = 0;
-	pc_buf_clear(&b->bytes);
 }
 
-struct pc_events *
-pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
-    size_t errsz)
+/* Its pathway for each event of c, in order; the chunk is then empty. */
+static void
+resolve(struct pc_events *e, struct chunk *c)
+{
+	size_t k, last;
+
+	if (c->n == 0)
+		return;
+	last = c->item[c->n - 1].ev;
+	if (last >= e->wcap) {
+		size_t cap = e->wcap ? e->wcap : 1024;
+
+		while (cap <= last)
+			cap *= 2;
+		e->where = pc_table_grow(e->where, e->wcap, cap,
+		    sizeof *e->where);
+		e->wcap = cap;
+	}
+	for (k = 0; k < c->n; k += GROUP)
+		resolve_group(e, c, k, c->n - k < GROUP ? c->n : k + GROUP);
+	c->n = 0;
+	pc_buf_clear(&c->bytes);
+}
+
+/*
+ * Reading the events (parsing, dates, kinds, details) and resolving their
+ * pathway ids take about as long as each other, and the calling thread
+ * of ald30-check and followup-due is done with the pathway table well
+ * before this one is done with the events, then waited.  So once it
+ * comes to wait it resolves instead: the reading thread hands it the ids
+ * in chunks through a ring, and the two halves of the work go on side by
+ * side.  Until then the reading thread resolves each chunk itself.  One
+ * thread at a time owns the resolving (the id set, the counts, where[]
+ * and their arena), handed over once under the lock, and the chunks are
+ * resolved in the events' order either way: the table comes out the same.
+ */
+struct handoff {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	struct chunk	 ring[NRING];
+	size_t		 head, tail;	/* next to resolve, next to fill */
+	int		 helper;	/* the other thread resolves now */
+	int		 done;		/* no chunk will come */
+};
+
+static void
+ho_lock(struct handoff *ho)
+{
+	int e;
+
+	if ((e = pthread_mutex_lock(&ho->mu)) != 0) {
+		pc_warnx("pthread_mutex_lock: %s", strerror(e));
+		exit(PC_EXIT_IO);
+	}
+}
+
+/* The chunk being filled. */
+static struct chunk *
+filling(struct handoff *ho)
+{
+	return &ho->ring[ho->tail % NRING];
+}
+
+/* The chunk being filled is full, or the last: resolved here or there. */
+static void
+submit(struct pc_events *e, struct handoff *ho)
+{
+	ho_lock(ho);
+	if (!ho->helper) {
+		pthread_mutex_unlock(&ho->mu);
+		resolve(e, filling(ho));
+		return;
+	}
+	ho->tail++;
+	pthread_cond_broadcast(&ho->cv);
+	while (ho->tail - ho->head == NRING)
+		pthread_cond_wait(&ho->cv, &ho->mu);
+	pthread_mutex_unlock(&ho->mu);
+}
+
+/*
+ * The reading thread is done: once the helper, if there is one, has
+ * resolved every chunk, the table is whole.
+ */
+static void
+finish(struct handoff *ho)
+{
+	ho_lock(ho);
+	ho->done = 1;
+	pthread_cond_broadcast(&ho->cv);
+	while (ho->helper && ho->head != ho->tail)
+		pthread_cond_wait(&ho->cv, &ho->mu);
+	pthread_mutex_unlock(&ho->mu);
+}
+
+/* The calling thread, come to wait: it resolves until the end. */
+static void
+help(struct pc_events *e, struct handoff *ho)
+{
+	struct chunk *c;
+
+	ho_lock(ho);
+	ho->helper = !ho->done;
+	while (ho->helper) {
+		if (ho->head == ho->tail) {
+			if (ho->done)
+				break;
+			pthread_cond_wait(&ho->cv, &ho->mu);
+			continue;
+		}
+		c = &ho->ring[ho->head % NRING];
+		pthread_mutex_unlock(&ho->mu);
+		resolve(e, c);
+		ho_lock(ho);
+		ho->head++;
+		pthread_cond_broadcast(&ho->cv);
+	}
+	pthread_mutex_unlock(&ho->mu);
+}
+
+static struct handoff *
+ho_new(void)
+{
+	struct handoff *ho = pc_xcalloc(1, sizeof *ho);
+
+	pthread_mutex_init(&ho->mu, NULL);
+	pthread_cond_init(&ho->cv, NULL);
+	return ho;
+}
+
+static void
+ho_free(struct handoff *ho)
+{
+	size_t i;
+
+	for (i = 0; i < NRING; i++)
+		pc_buf_free(&ho->ring[i].bytes);
+	pthread_cond_destroy(&ho->cv);
+	pthread_mutex_destroy(&ho->mu);
+	free(ho);
+}
+
+/*
+ * Reads path into e, an empty table: 0, or -1 with the message in err
+ * (the caller frees e).  The ids go through ho, resolved on this thread
+ * unless another comes to help().
+ */
+static int
+load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
+    struct handoff *ho, char *err, size_t errsz)
 {
 	static const char *cols[] = { "pathway_id", "date", "kind", "until",
 	    "detail", "source" };
 	struct pc_readopt ro = { 0 };
 	struct pc_reader *rd;
 	struct pc_row *row;
-	struct pc_events *e;
 	struct pc_buf canon = { 0 };
-	struct batch bt = { 0 };
-	uint32_t *where = NULL;
+	struct chunk *c;
 	struct lastday lastdate = { .n = SIZE_MAX },
 	    lastuntil = { .n = SIZE_MAX };
 	long col[6];
 	size_t i, max;
 	int rc;
 
-	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL)
-		return NULL;
+	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL) {
+		finish(ho);
+		return -1;
+	}
 	for (i = 0; i < 6; i++) {
 		col[i] = pc_reader_col(rd, cols[i]);
 		if (col[i] == -1 && i < 3) {
 			snprintf(err, errsz, "%s:1: header: no column %s (is it "
 			    "an event table?)", path, cols[i]);
 			pc_reader_close(rd);
-			return NULL;
+			finish(ho);
+			return -1;
 		}
 	}
-	e = pc_xcalloc(1, sizeof *e);
+	c = filling(ho);
 	while ((rc = pc_reader_next(rd, &row, err, errsz)) == 1) {
 		struct cev *ev;
 		const char *why = NULL;
@@ -423,15 +579,16 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 
 			/* Huge pages: the faults of 4 KiB ones showed. */
 			e->ev = pc_table_grow(e->ev, e->cap, cap, sizeof *e->ev);
-			where = pc_table_grow(where, e->cap, cap, sizeof *where);
 			e->cap = cap;
 		}
-		bt.item[bt.n].off = bt.bytes.len;
-		bt.item[bt.n].len = f[col[0]].len;
-		bt.item[bt.n].ev = (uint32_t)e->n;
-		pc_buf_add(&bt.bytes, f[col[0]].s, f[col[0]].len);
-		if (++bt.n == BATCH)
-			resolve(e, &bt, where);
+		c->item[c->n].off = c->bytes.len;
+		c->item[c->n].len = f[col[0]].len;
+		c->item[c->n].ev = (uint32_t)e->n;
+		pc_buf_add(&c->bytes, f[col[0]].s, f[col[0]].len);
+		if (++c->n == CHUNK) {
+			submit(e, ho);
+			c = filling(ho);
+		}
 		ev = &e->ev[e->n];
 		/* Days of years 1 to 9999 (pc_date_parse) fit 32 bits. */
 		ev->date = (int32_t)date;
@@ -453,20 +610,36 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 		ev->line = row->line;
 		e->n++;		/* its number is its order in the file */
 	}
-	if (rc != -1)
-		resolve(e, &bt, where);
-	pc_buf_free(&bt.bytes);
+	if (rc != -1 && c->n > 0)
+		submit(e, ho);
+	finish(ho);
 	pc_buf_free(&canon);
 	pc_reader_close(rd);
+	if (rc == -1)
+		return -1;
+	group(e, e->where);
+	pc_table_free(e->where, e->wcap, sizeof *e->where);
+	e->where = NULL;
+	e->wcap = 0;
+	e->max = max = sort_dates(e);
+	e->out = pc_xcalloc(max ? max : 1, sizeof *e->out);
+	return 0;
+}
+
+struct pc_events *
+pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
+    size_t errsz)
+{
+	struct pc_events *e = pc_xcalloc(1, sizeof *e);
+	struct handoff *ho = ho_new();
+	int rc;
+
+	rc = load(e, path, vocab, ho, err, errsz);
+	ho_free(ho);
 	if (rc == -1) {
-		pc_table_free(where, e->cap, sizeof *where);
 		pc_events_free(e);
 		return NULL;
 	}
-	group(e, where);
-	pc_table_free(where, e->cap, sizeof *where);
-	e->max = max = sort_dates(e);
-	e->out = pc_xcalloc(max ? max : 1, sizeof *e->out);
 	return e;
 }
 
@@ -492,6 +665,61 @@ spell(const struct pc_events *e, long p, struct pc_event *out)
 		out[i].line = c->line;
 		out[i].seq = o[i];
 		out[i].pathway = (size_t)p;
+	}
+}
+
+/*
+ * A look-up is a chain of cache misses, each needing the one before: the
+ * slot, the id it points to, the pathway's first and count, its event
+ * numbers, the events.  For a group of pathways each link is asked for
+ * all of them before the next, so that the misses of a group overlap.
+ * Only a slot found at once is followed: a hint need not be whole.
+ */
+#define AHEAD	32
+
+void
+pc_events_prefetch(const struct pc_events *e, const char *const *ids,
+    size_t n)
+{
+	const struct strset *set;
+	uint32_t h[AHEAD];
+	long p[AHEAD];
+	size_t g, k, m, i;
+
+	if (e == NULL || e->ids.nslot == 0)
+		return;
+	set = &e->ids;
+	for (g = 0; g < n; g += m) {
+		m = n - g < AHEAD ? n - g : AHEAD;
+		for (k = 0; k < m; k++) {
+			h[k] = hash(ids[g + k], strlen(ids[g + k]));
+			__builtin_prefetch(&set->slot[h[k] &
+			    (set->nslot - 1)]);
+		}
+		for (k = 0; k < m; k++) {
+			const struct slot *sl = &set->slot[h[k] &
+			    (set->nslot - 1)];
+
+			p[k] = -1;
+			if (sl->i == 0 || sl->h != h[k])
+				continue;
+			p[k] = (long)sl->i - 1;
+			__builtin_prefetch(sl->s - sizeof(uint32_t));
+			__builtin_prefetch(&e->first[p[k]]);
+			__builtin_prefetch(&e->count[p[k]]);
+		}
+		for (k = 0; k < m; k++)
+			if (p[k] >= 0)
+				__builtin_prefetch(&e->order[e->first[p[k]]]);
+		for (k = 0; k < m; k++) {
+			const uint32_t *o;
+
+			if (p[k] < 0)
+				continue;
+			o = &e->order[e->first[p[k]]];
+			for (i = 0; i < e->count[p[k]]; i++)
+				__builtin_prefetch(&e->ev[o[i]]);
+		}
 	}
 }
 
@@ -566,6 +794,8 @@ pc_events_free(struct pc_events *e)
 	if (e == NULL)
 		return;
 	pc_arena_free(&e->arena);
+	pc_arena_free(&e->idarena);
+	pc_table_free(e->where, e->wcap, sizeof *e->where);
 	pc_table_free(e->ev, e->cap, sizeof *e->ev);
 	strset_free(&e->ids);
 	strset_free(&e->kinds);
@@ -590,7 +820,10 @@ struct pc_events_bg {
 	int			 started, joined;
 	char			*path;
 	const struct pc_vocab	*vocab;
-	struct pc_events	*ev;
+	struct pc_events	*e;	/* being loaded */
+	struct handoff		*ho;
+	int			 rc;
+	struct pc_events	*ev;	/* loaded */
 	char			 err[512];
 };
 
@@ -599,7 +832,7 @@ load_bg(void *arg)
 {
 	struct pc_events_bg *b = arg;
 
-	b->ev = pc_events_load(b->path, b->vocab, b->err, sizeof b->err);
+	b->rc = load(b->e, b->path, b->vocab, b->ho, b->err, sizeof b->err);
 	return NULL;
 }
 
@@ -610,6 +843,8 @@ pc_events_start(const char *path, const struct pc_vocab *vocab)
 
 	b->path = pc_xstrdup(path);
 	b->vocab = vocab;
+	b->e = pc_xcalloc(1, sizeof *b->e);
+	b->ho = ho_new();
 	/* No thread: pc_events_ready loads it then, as before. */
 	if (pc_threads() > 1 && pthread_create(&b->tid, NULL, load_bg, b) == 0)
 		b->started = 1;
@@ -621,10 +856,18 @@ join(struct pc_events_bg *b)
 {
 	if (b->joined)
 		return;
-	if (b->started)
+	if (b->started) {
+		help(b->e, b->ho);
 		pthread_join(b->tid, NULL);
-	else
+	} else
 		load_bg(b);
+	ho_free(b->ho);
+	b->ho = NULL;
+	if (b->rc == 0)
+		b->ev = b->e;
+	else
+		pc_events_free(b->e);
+	b->e = NULL;
 	b->joined = 1;
 }
 

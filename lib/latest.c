@@ -35,6 +35,7 @@ struct pc_latest {
 	struct slot	*slot;		/* open addressing over keys */
 	size_t		 nslot;
 	struct pc_field	*tmp;
+	long		 kc;		/* the key's column */
 	struct pc_arena	 arena;
 };
 
@@ -149,6 +150,7 @@ pc_latest_load_cols(const char *path, const struct pc_readopt *ro,
 	for (i = 0; i < l->ncols; i++)
 		l->cols[i] = pc_xstrdup(pc_reader_colname(rd, i));
 	l->tmp = pc_xcalloc(l->ncols ? l->ncols : 1, sizeof *l->tmp);
+	l->kc = kc;
 	if (keep != NULL) {
 		l->kept = pc_xcalloc(l->ncols ? l->ncols : 1, 1);
 		l->kept[kc] = 1;
@@ -254,6 +256,12 @@ size_t
 pc_latest_nrows(const struct pc_latest *l)
 {
 	return l->n;
+}
+
+const char *
+pc_latest_key(const struct pc_latest *l, size_t i)
+{
+	return key_of(l, l->rows[i].buf, l->kc);
 }
 
 const struct pc_field *

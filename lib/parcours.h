@@ -740,6 +740,14 @@ struct pc_annotate {
 	 */
 	void			*(*fork)(void *);
 	void			 (*join)(void *, void *copy);
+	/*
+	 * If not NULL, called on the thread that judges them with the keys
+	 * of the next rows, up to 256, before the row function sees them:
+	 * the tool asks for what it will look up, so that the cache misses
+	 * of a batch overlap instead of following one another.
+	 */
+	void			 (*prefetch)(void *, const char *const *keys,
+				    size_t n);
 	/* kept by annotate.c */
 	struct pc_writer	 *out;
 	char			**hdr;
@@ -786,6 +794,8 @@ size_t	 pc_latest_ncols(const struct pc_latest *);
 const char *pc_latest_colname(const struct pc_latest *, size_t);
 long	 pc_latest_col(const struct pc_latest *, const char *);
 size_t	 pc_latest_nrows(const struct pc_latest *);
+/* Row i's key, as a string (cut at a NUL, as the rows were matched). */
+const char *pc_latest_key(const struct pc_latest *, size_t i);
 /* Row i's fields (valid until the next call) and its input line. */
 const struct pc_field *pc_latest_row(struct pc_latest *, size_t i,
 	    unsigned long *line);
@@ -839,6 +849,12 @@ struct pc_evbuf {
 const struct pc_event *pc_events_get(const struct pc_events *,
 	    const char *pathway_id, size_t *n, struct pc_evbuf *);
 void	 pc_evbuf_free(struct pc_evbuf *);
+/*
+ * A hint: the events of these pathways will be asked for soon.  Brings
+ * what pc_events_get reads of them into the cache, for a batch at once.
+ */
+void	 pc_events_prefetch(const struct pc_events *,
+	    const char *const *pathway_ids, size_t n);
 size_t	 pc_events_count(const struct pc_events *);
 void	 pc_events_free(struct pc_events *);
 /*

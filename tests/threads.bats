@@ -146,6 +146,60 @@ same_as_one() {
 	done
 }
 
+@test "a large event table beside a small pathway table: its ids resolved on two threads, the same bytes out" {
+	gen-export -s 9 -n 200 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o pathways.csv export.csv || true
+	# 40,000 events, dates not in order, grants running to different
+	# dates: the calling thread, done with the pathways long before,
+	# resolves the ids of most of them, and an event given to the wrong
+	# pathway changes ald30_until
+	awk -F, 'BEGIN { OFS = ","; print "pathway_id,date,kind,until"
+	        split("ald-request ald-granted treatment-start treatment-end visit", k, " ") }
+	    NR > 1 { id[NR] = $1; n = NR }
+	    END { for (i = 0; i < 40000; i++) {
+	        y = 10 + (i * 7) % 15; kk = k[1 + int(i / 7) % 5]
+	        print id[2 + i % (n - 1)], sprintf("20%02d-%02d-%02d", y,
+	            1 + (i * 5) % 12, 1 + (i * 3) % 28), kk,
+	            (kk == "ald-granted" ? sprintf("20%02d-06-30", y + 5) : "") } }' \
+	    pathways.csv > events.csv
+	[ "$(wc -l < events.csv)" -eq 40001 ]
+	for tool in ald30-check followup-due; do
+		for n in 1 2 4; do
+			PARCOURS_THREADS=$n $tool -n 2026-11-23 -E events.csv \
+			    pathways.csv > "out-$n.csv" 2> "err-$n.txt" &&
+			    echo 0 > "st-$n" || echo $? > "st-$n"
+		done
+		cmp out-1.csv out-2.csv
+		cmp out-1.csv out-4.csv
+		cmp err-1.txt err-2.txt
+		cmp err-1.txt err-4.txt
+		cmp st-1 st-2
+		[ "$(wc -l < out-1.csv)" -eq "$(wc -l < pathways.csv)" ]
+	done
+}
+
+@test "an event table that fails far into its rows: said with its line, nothing written, on any number of threads" {
+	gen-export -s 9 -n 200 -f dpi > export.csv
+	pathway-new -m dpi-cp1252 -r /dev/null -o pathways.csv export.csv || true
+	awk -F, 'BEGIN { OFS = ","; print "pathway_id,date,kind,until" }
+	    NR > 1 { id[NR] = $1; n = NR }
+	    END { for (i = 0; i < 30000; i++)
+	        print id[2 + i % (n - 1)], "2024-01-02",
+	            (i == 29000 ? "bogus" : "visit"), "" }' \
+	    pathways.csv > events.csv
+	for tool in ald30-check followup-due; do
+		for n in 1 2 4; do
+			PARCOURS_THREADS=$n run --separate-stderr $tool \
+			    -E events.csv -o out.csv pathways.csv
+			assert_failure 3
+			[ "$output" = "" ]
+			[[ "$stderr" == "$tool: events.csv:29002: kind: \"bogus\" is not a word of event_kind ("* ]]
+			[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+			[ ! -e out.csv ]
+		done
+	done
+}
+
 @test "ald30-check and followup-due: PARCOURS_THREADS must be 1 to 64 too" {
 	for tool in ald30-check followup-due; do
 		PARCOURS_THREADS=0 run --separate-stderr $tool /dev/null
