@@ -4,9 +4,9 @@
  * pps-render): memory grows with the events only, and a pathway's events
  * come sorted by date.
  *
- * Millions of events, so each is held in 32 bytes, plus 4 for the index:
- * dates as days, the kind and the source as indices into sets of
- * distinct strings (a table has a dozen kinds and a few sources), the
+ * Millions of events, so each is held in 24 bytes, plus 4 for the index:
+ * dates as days, the kind and the source as the index of their pair in a
+ * set of distinct pairs (a table has a dozen kinds and a few sources), the
  * detail in an arena of large blocks freed at once, the event's number
  * its place in the file.  Each pathway id is kept once.  The events stay
  * in the file's order; a counting sort on the pathway's index lists their
@@ -41,10 +41,20 @@ struct strset {
 	size_t		 n, cap;
 };
 
+/*
+ * 24 bytes: every byte of five million events is memory the kernel must
+ * clear before it is used, which showed in the profiles.  A table has a
+ * dozen kinds and a few sources, so an event keeps the number of its
+ * (kind, source) pair.
+ */
 struct cev {
 	const char	*detail;
-	unsigned long	 line;
+	uint32_t	 line;
 	int32_t		 date, until;	/* days; PC_NODATE: no until */
+	uint32_t	 ks;		/* into e->pairs */
+};
+
+struct pair {
 	uint32_t	 kind, source;	/* into e->kinds, e->sources */
 };
 
@@ -56,6 +66,7 @@ struct pc_events {
 	uint32_t	*order;		/* event numbers, by pathway */
 	size_t		 countcap;
 	struct strset	 kinds, sources;
+	struct strset	 pairs;		/* of kind and source, as bytes */
 	struct strset	 raw;		/* kinds as written, */
 	uint32_t	*rawkind;	/* and their canonical form's index */
 	struct pc_event	*out;		/* pc_events_of()'s answer */
@@ -509,6 +520,7 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 	    lastuntil = { .n = SIZE_MAX };
 	long col[6];
 	size_t i, max;
+	uint32_t source = 0, lastkind = UINT32_MAX, lastsource = 0, ks = 0;
 	int rc;
 
 	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL) {
@@ -568,9 +580,10 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 			    canon.s, canon.len, NULL) : intern(e, &e->kinds,
 			    f[col[2]].s, f[col[2]].len, NULL);
 		}
-		if (e->n == UINT32_MAX) {
-			snprintf(err, errsz, "%s:%lu: more than %lu events",
-			    path, row->line, (unsigned long)UINT32_MAX);
+		if (e->n == UINT32_MAX || row->line > UINT32_MAX) {
+			snprintf(err, errsz, "%s:%lu: more than %lu %s", path,
+			    row->line, (unsigned long)UINT32_MAX, e->n ==
+			    UINT32_MAX ? "events" : "lines");
 			rc = -1;
 			break;
 		}
@@ -593,21 +606,26 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 		/* Days of years 1 to 9999 (pc_date_parse) fit 32 bits. */
 		ev->date = (int32_t)date;
 		ev->until = (int32_t)until;
-		ev->kind = e->rawkind[k];
 		ev->detail = col[4] >= 0 ? keep(e, f[col[4]].s, f[col[4]].len) :
 		    "";
 		/* Most often the source of the event before. */
 		if (col[5] >= 0 && (e->n == 0 || f[col[5]].len !=
-		    len_of(e->sources.s[e->ev[e->n - 1].source]) ||
-		    memcmp(f[col[5]].s, e->sources.s[e->ev[e->n - 1].source],
-		    f[col[5]].len) != 0))
-			ev->source = intern(e, &e->sources, f[col[5]].s,
+		    len_of(e->sources.s[source]) || memcmp(f[col[5]].s,
+		    e->sources.s[source], f[col[5]].len) != 0))
+			source = intern(e, &e->sources, f[col[5]].s,
 			    f[col[5]].len, NULL);
-		else if (col[5] >= 0)
-			ev->source = e->ev[e->n - 1].source;
-		else
-			ev->source = intern(e, &e->sources, "", 0, NULL);
-		ev->line = row->line;
+		else if (col[5] < 0 && e->n == 0)
+			source = intern(e, &e->sources, "", 0, NULL);
+		if (e->rawkind[k] != lastkind || source != lastsource) {
+			struct pair pr = { e->rawkind[k], source };
+
+			ks = intern(e, &e->pairs, (const char *)&pr, sizeof pr,
+			    NULL);
+			lastkind = pr.kind;
+			lastsource = pr.source;
+		}
+		ev->ks = ks;
+		ev->line = (uint32_t)row->line;
 		e->n++;		/* its number is its order in the file */
 	}
 	if (rc != -1 && c->n > 0)
@@ -649,6 +667,7 @@ spell(const struct pc_events *e, long p, struct pc_event *out)
 {
 	const struct cev *c;
 	const uint32_t *o;
+	struct pair pr;
 	size_t i;
 
 	o = &e->order[e->first[p]];
@@ -656,12 +675,13 @@ spell(const struct pc_events *e, long p, struct pc_event *out)
 		__builtin_prefetch(&e->ev[o[i]]);
 	for (i = 0; i < e->count[p]; i++) {
 		c = &e->ev[o[i]];
+		memcpy(&pr, e->pairs.s[c->ks], sizeof pr);
 		out[i].pathway_id = e->ids.s[p];
 		out[i].date = c->date;
-		out[i].kind = e->kinds.s[c->kind];
+		out[i].kind = e->kinds.s[pr.kind];
 		out[i].until = c->until;
 		out[i].detail = c->detail;
-		out[i].source = e->sources.s[c->source];
+		out[i].source = e->sources.s[pr.source];
 		out[i].line = c->line;
 		out[i].seq = o[i];
 		out[i].pathway = (size_t)p;
@@ -800,6 +820,7 @@ pc_events_free(struct pc_events *e)
 	strset_free(&e->ids);
 	strset_free(&e->kinds);
 	strset_free(&e->sources);
+	strset_free(&e->pairs);
 	strset_free(&e->raw);
 	free(e->rawkind);
 	pc_table_free(e->first, e->ids.n ? e->ids.n : 1, sizeof *e->first);

@@ -4,11 +4,14 @@
  * The tables are append-only and a correction is a new row: a tool that
  * reports on pathways must see each pathway once, as its latest row says.
  * Rows keep the place of the key's first appearance, so that the report
- * follows the input's order.  Memory grows with the table: a row is its
- * fields' lengths then their bytes, packed into blocks of a megabyte
- * freed at once (a malloc per row costs more than the rest of the load),
- * and a later row takes its key's place when it fits there; one that
- * does not leaves the earlier row's bytes unused until the table is freed.
+ * follows the input's order.  Memory grows with the table: a row is each
+ * field's length then its bytes and a NUL, packed into blocks of a
+ * megabyte freed at once (a malloc per row costs more than the rest of
+ * the load), and a later row takes its key's place when it fits there;
+ * one that does not leaves the earlier row's bytes unused until the table
+ * is freed.  A length takes one byte below 255, else 255 then four: most
+ * fields are short, and every byte of a million rows is a page the kernel
+ * must clear first, which showed in ald30-check's profile.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,9 +20,11 @@
 
 
 struct lrow {
-	char		*buf;		/* uint32_t len[ncols], then the fields */
+	char		*buf;		/* each field: its length, its bytes, NUL */
 	unsigned long	 line;
 };
+
+#define LONGLEN	255		/* a length of 4 bytes follows */
 
 struct slot {
 	uint32_t	 h;		/* of the key */
@@ -39,17 +44,39 @@ struct pc_latest {
 	struct pc_arena	 arena;
 };
 
+/* The field at p in a packed row: its bytes, its length; then the next. */
+static const char *
+field_at(const char *p, size_t *len)
+{
+	uint32_t n = (unsigned char)*p++;
+
+	if (n == LONGLEN) {
+		memcpy(&n, p, sizeof n);
+		p += sizeof n;
+	}
+	*len = n;
+	return p;
+}
+
 /* Where the key column kc is in a packed row. */
 static const char *
-key_of(const struct pc_latest *l, const char *buf, long kc)
+key_of(const char *buf, long kc)
 {
-	const uint32_t *len = (const uint32_t *)(const void *)buf;
-	const char *p = buf + l->ncols * sizeof(uint32_t);
+	const char *p = buf;
+	size_t len;
 	long i;
 
-	for (i = 0; i < kc; i++)
-		p += len[i] + 1;
-	return p;
+	for (i = 0; i < kc; i++) {
+		p = field_at(p, &len);
+		p += len + 1;
+	}
+	return field_at(p, &len);
+}
+
+static size_t
+len_size(size_t n)
+{
+	return n < LONGLEN ? 1 : 1 + sizeof(uint32_t);
 }
 
 static void
@@ -82,34 +109,44 @@ kept_len(const struct pc_latest *l, const struct pc_row *row, size_t i)
 static size_t
 packed_size(const struct pc_latest *l, const struct pc_row *row)
 {
-	size_t i, total = row->nf * sizeof(uint32_t);
+	size_t i, n, total = 0;
 
-	for (i = 0; i < row->nf; i++)
-		total += kept_len(l, row, i) + 1;
+	for (i = 0; i < row->nf; i++) {
+		n = kept_len(l, row, i);
+		total += len_size(n) + n + 1;
+	}
 	return total;
 }
 
 static size_t
 row_size(const struct pc_latest *l, const char *buf)
 {
-	const uint32_t *len = (const uint32_t *)(const void *)buf;
-	size_t i, total = l->ncols * sizeof(uint32_t);
+	const char *p = buf;
+	size_t i, n;
 
-	for (i = 0; i < l->ncols; i++)
-		total += len[i] + 1;
-	return total;
+	for (i = 0; i < l->ncols; i++) {
+		p = field_at(p, &n);
+		p += n + 1;
+	}
+	return (size_t)(p - buf);
 }
 
 static void
-pack(const struct pc_latest *l, char *b, const struct pc_row *row)
+pack(const struct pc_latest *l, char *p, const struct pc_row *row)
 {
-	uint32_t *len = (uint32_t *)(void *)b;
-	char *p = b + row->nf * sizeof(uint32_t);
 	size_t i, n;
+	uint32_t n32;
 
 	for (i = 0; i < row->nf; i++) {
 		n = kept_len(l, row, i);
-		len[i] = (uint32_t)n;	/* < 8 MiB a record */
+		if (n < LONGLEN)
+			*p++ = (char)n;
+		else {
+			*p++ = (char)LONGLEN;
+			n32 = (uint32_t)n;	/* < 8 MiB a record */
+			memcpy(p, &n32, sizeof n32);
+			p += sizeof n32;
+		}
 		memcpy(p, row->f[i].s, n);
 		p[n] = '\0';
 		p += n + 1;
@@ -183,7 +220,7 @@ pc_latest_load_cols(const char *path, const struct pc_readopt *ro,
 		hk = (uint32_t)(pc_hash(k, strlen(k)) >> 32);
 		h = hk & (l->nslot - 1);
 		while (l->slot[h].i != 0 && (l->slot[h].h != hk ||
-		    strcmp(key_of(l, l->rows[l->slot[h].i - 1].buf, kc),
+		    strcmp(key_of(l->rows[l->slot[h].i - 1].buf, kc),
 		    k) != 0))
 			h = (h + 1) & (l->nslot - 1);
 		sl = &l->slot[h];
@@ -193,7 +230,7 @@ pc_latest_load_cols(const char *path, const struct pc_readopt *ro,
 			struct lrow *r = &l->rows[sl->i - 1];
 
 			if (need > row_size(l, r->buf))
-				r->buf = pc_arena_alloc(&l->arena, need, 8);
+				r->buf = pc_arena_alloc(&l->arena, need, 1);
 			pack(l, r->buf, row);
 			r->line = row->line;
 			continue;
@@ -213,7 +250,7 @@ pc_latest_load_cols(const char *path, const struct pc_readopt *ro,
 			    sizeof *l->rows);
 			l->cap = cap;
 		}
-		l->rows[l->n].buf = pc_arena_alloc(&l->arena, need, 8);
+		l->rows[l->n].buf = pc_arena_alloc(&l->arena, need, 1);
 		l->rows[l->n].line = row->line;
 		pack(l, l->rows[l->n].buf, row);
 		sl->h = hk;
@@ -261,7 +298,7 @@ pc_latest_nrows(const struct pc_latest *l)
 const char *
 pc_latest_key(const struct pc_latest *l, size_t i)
 {
-	return key_of(l, l->rows[i].buf, l->kc);
+	return key_of(l->rows[i].buf, l->kc);
 }
 
 const struct pc_field *
@@ -275,14 +312,12 @@ pc_latest_fields(const struct pc_latest *l, size_t i, struct pc_field *f,
     unsigned long *line)
 {
 	const struct lrow *r = &l->rows[i];
-	const uint32_t *len = (const uint32_t *)(const void *)r->buf;
-	const char *p = r->buf + l->ncols * sizeof(uint32_t);
+	const char *p = r->buf;
 	size_t k;
 
 	for (k = 0; k < l->ncols; k++) {
-		f[k].s = p;
-		f[k].len = len[k];
-		p += len[k] + 1;
+		f[k].s = p = field_at(p, &f[k].len);
+		p += f[k].len + 1;
 	}
 	if (line != NULL)
 		*line = r->line;

@@ -253,6 +253,30 @@ breast() {
 	[ "${lines[2]}" = "p2,1960-01-01,2025-11-01,C61,,not-started,,generic-adult,,,,," ]
 }
 
+@test "fields of 254, 255, 256 and 70,000 bytes pass through whole, a correction longer or shorter than the row it replaces too" {
+	a254=$(printf '%254s' '' | tr ' ' a)
+	b255=$(printf '%255s' '' | tr ' ' b)
+	c256=$(printf '%256s' '' | tr ' ' c)
+	d70k=$(printf '%70000s' '' | tr ' ' d)
+	{
+		echo pathway_id,note,birth_date,diagnosis_date,icd10
+		echo "p1,$a254,1960-01-01,2025-11-01,C50.9"
+		echo "p2,$b255,1960-01-01,2025-11-01,C61"
+		echo "p3,short,1960-01-01,2025-11-01,C61"
+		echo "p4,$d70k,1960-01-01,2025-11-01,C61"
+		# p3 corrected longer, p4 shorter: one moves, one stays put
+		echo "p3,$c256,1960-01-01,2025-11-01,C61"
+		echo "p4,$a254$b255,1960-01-01,2025-11-01,C61"
+	} > long.csv
+	run --separate-stderr followup-due -E e.csv -n 2026-02-01 long.csv
+	assert_success
+	[ "${#lines[@]}" -eq 5 ]
+	[ "${lines[1]}" = "p1,$a254,1960-01-01,2025-11-01,C50.9,,not-started,,breast,,,,," ]
+	[ "${lines[2]}" = "p2,$b255,1960-01-01,2025-11-01,C61,,not-started,,generic-adult,,,,," ]
+	[ "${lines[3]}" = "p3,$c256,1960-01-01,2025-11-01,C61,,not-started,,generic-adult,,,,," ]
+	[ "${lines[4]}" = "p4,$a254$b255,1960-01-01,2025-11-01,C61,,not-started,,generic-adult,,,,," ]
+}
+
 @test "run again on its own output: the columns are replaced in place" {
 	breast
 	followup-due -E e.csv -n 2026-02-01 p.csv > once.csv
