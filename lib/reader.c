@@ -560,7 +560,8 @@ make_row(struct pc_reader *r)
 	r->row.record = ++r->recno;
 	r->row.err = r->err;
 	r->row.errfield = 0;
-	memcpy(r->row.why, r->why, sizeof r->why);
+	/* Its bytes, not the whole array: it is most often empty. */
+	memcpy(r->row.why, r->why, strlen(r->why) + 1);
 }
 
 /* A broken record keeps its raw text as its one field. */
