@@ -30,6 +30,51 @@ same_as_one() {
 	done
 }
 
+# Runs tool (ald30-check or followup-due) with the arguments given on 1,
+# 2 and 4 threads: the same output, messages and status.
+judged_on_threads() {
+	local tool=$1 n
+	shift
+	for n in 1 2 4; do
+		PARCOURS_THREADS=$n $tool -n 2026-11-23 "$@" > "out-$n.csv" \
+		    2> "err-$n.txt" && echo 0 > "st-$n" || echo $? > "st-$n"
+	done
+	cmp out-1.csv out-2.csv
+	cmp out-1.csv out-4.csv
+	cmp err-1.txt err-2.txt
+	cmp err-1.txt err-4.txt
+	cmp st-1 st-2
+	cmp st-1 st-4
+}
+
+# Both tools over events.csv and pathways.csv: as above, a row a pathway.
+tables_on_threads() {
+	local tool
+	for tool in ald30-check followup-due; do
+		judged_on_threads $tool -E events.csv pathways.csv
+		[ "$(wc -l < out-1.csv)" -eq "$(wc -l < pathways.csv)" ] || return 1
+	done
+}
+
+# Both tools with events.csv, whose line $1 holds the kind "bogus", and
+# the pathway inputs given, on 1, 2 and 4 threads: that line said alone,
+# status 3, no output.
+refused_on_threads() {
+	local line=$1 tool n
+	shift
+	for tool in ald30-check followup-due; do
+		for n in 1 2 4; do
+			PARCOURS_THREADS=$n run --separate-stderr $tool \
+			    -E events.csv -o out.csv "$@"
+			assert_failure 3
+			[ "$output" = "" ]
+			[[ "$stderr" == "$tool: events.csv:$line: kind: \"bogus\" is not a word of event_kind ("* ]]
+			[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+			[ ! -e out.csv ] || return 1
+		done
+	done
+}
+
 @test "an export through a map on 1, 2 and 5 threads: the same bytes out" {
 	# 5000 rows are five batches and more; the map rewrites on every
 	# thread, each with its own copy of it.
@@ -115,35 +160,14 @@ same_as_one() {
 	        print $1, $11, "ald-granted", ""
 	        print $1, $11, "treatment-start", ""
 	        print $1, $11, "visit", "" }' pathways.csv > events.csv
-	for tool in ald30-check followup-due; do
-		for n in 1 2 4; do
-			PARCOURS_THREADS=$n $tool -n 2026-11-23 -E events.csv \
-			    pathways.csv > "out-$n.csv" 2> "err-$n.txt" &&
-			    echo 0 > "st-$n" || echo $? > "st-$n"
-		done
-		cmp out-1.csv out-2.csv
-		cmp out-1.csv out-4.csv
-		cmp err-1.txt err-2.txt
-		cmp st-1 st-2
-		[ "$(wc -l < out-1.csv)" -eq "$(wc -l < pathways.csv)" ]
-	done
+	tables_on_threads
 }
 
 @test "an event table that fails is said first, and nothing is written, on any number of threads" {
 	gen-export -s 9 -n 300 -f dpi > export.csv
 	pathway-new -m dpi-cp1252 -r /dev/null -o pathways.csv export.csv || true
 	printf 'pathway_id,date,kind,until\nxx,2020-01-01,bogus,\n' > events.csv
-	for tool in ald30-check followup-due; do
-		for n in 1 2; do
-			PARCOURS_THREADS=$n run --separate-stderr $tool \
-			    -E events.csv -o out.csv missing.csv pathways.csv
-			assert_failure 3
-			[ "$output" = "" ]
-			[[ "$stderr" == "$tool: events.csv:2: kind: \"bogus\" is not a word of event_kind ("* ]]
-			[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-			[ ! -e out.csv ]
-		done
-	done
+	refused_on_threads 2 missing.csv pathways.csv
 }
 
 @test "a large event table beside a small pathway table: its ids resolved on two threads, the same bytes out" {
@@ -163,19 +187,7 @@ same_as_one() {
 	            (kk == "ald-granted" ? sprintf("20%02d-06-30", y + 5) : "") } }' \
 	    pathways.csv > events.csv
 	[ "$(wc -l < events.csv)" -eq 40001 ]
-	for tool in ald30-check followup-due; do
-		for n in 1 2 4; do
-			PARCOURS_THREADS=$n $tool -n 2026-11-23 -E events.csv \
-			    pathways.csv > "out-$n.csv" 2> "err-$n.txt" &&
-			    echo 0 > "st-$n" || echo $? > "st-$n"
-		done
-		cmp out-1.csv out-2.csv
-		cmp out-1.csv out-4.csv
-		cmp err-1.txt err-2.txt
-		cmp err-1.txt err-4.txt
-		cmp st-1 st-2
-		[ "$(wc -l < out-1.csv)" -eq "$(wc -l < pathways.csv)" ]
-	done
+	tables_on_threads
 }
 
 @test "an event table that fails far into its rows: said with its line, nothing written, on any number of threads" {
@@ -187,17 +199,7 @@ same_as_one() {
 	        print id[2 + i % (n - 1)], "2024-01-02",
 	            (i == 29000 ? "bogus" : "visit"), "" }' \
 	    pathways.csv > events.csv
-	for tool in ald30-check followup-due; do
-		for n in 1 2 4; do
-			PARCOURS_THREADS=$n run --separate-stderr $tool \
-			    -E events.csv -o out.csv pathways.csv
-			assert_failure 3
-			[ "$output" = "" ]
-			[[ "$stderr" == "$tool: events.csv:29002: kind: \"bogus\" is not a word of event_kind ("* ]]
-			[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-			[ ! -e out.csv ]
-		done
-	done
+	refused_on_threads 29002 pathways.csv
 }
 
 @test "ald30-check and followup-due: PARCOURS_THREADS must be 1 to 64 too" {
@@ -223,17 +225,8 @@ same_as_one() {
 	nread=$(( $(wc -l < bad.csv) + $(wc -l < pathways.csv) - 2 ))
 	for tool in ald30-check followup-due; do
 		for opt in "" -p; do
-			for n in 1 2 4; do
-				PARCOURS_THREADS=$n $tool -n 2026-11-23 $opt \
-				    -E events.csv bad.csv pathways.csv \
-				    > "out-$n.csv" 2> "err-$n.txt" &&
-				    echo 0 > "st-$n" || echo $? > "st-$n"
-			done
-			cmp out-1.csv out-2.csv
-			cmp out-1.csv out-4.csv
-			cmp err-1.txt err-2.txt
-			cmp err-1.txt err-4.txt
-			cmp st-1 st-4
+			judged_on_threads $tool $opt -E events.csv bad.csv \
+			    pathways.csv
 			[ "$(cat st-1)" = 3 ]
 			# one message a bad row, by line, then the counts
 			sed '$d' err-4.txt | sed -n 's/^[^:]*: bad.csv:\([0-9]*\): birth_date: .*/\1/p' > lines.txt
