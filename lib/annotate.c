@@ -167,12 +167,7 @@ struct pool {
 static void
 lock(struct pool *p)
 {
-	int e;
-
-	if ((e = pthread_mutex_lock(&p->mu)) != 0) {
-		pc_warnx("pthread_mutex_lock: %s", strerror(e));
-		exit(PC_EXIT_IO);
-	}
+	pc_mutex_lock(&p->mu);
 }
 
 static void

@@ -403,17 +403,6 @@ struct handoff {
 	int		 done;		/* no chunk will come */
 };
 
-static void
-ho_lock(struct handoff *ho)
-{
-	int e;
-
-	if ((e = pthread_mutex_lock(&ho->mu)) != 0) {
-		pc_warnx("pthread_mutex_lock: %s", strerror(e));
-		exit(PC_EXIT_IO);
-	}
-}
-
 /* The chunk being filled. */
 static struct chunk *
 filling(struct handoff *ho)
@@ -425,7 +414,7 @@ filling(struct handoff *ho)
 static void
 submit(struct pc_events *e, struct handoff *ho)
 {
-	ho_lock(ho);
+	pc_mutex_lock(&ho->mu);
 	if (!ho->helper) {
 		pthread_mutex_unlock(&ho->mu);
 		resolve(e, filling(ho));
@@ -445,7 +434,7 @@ submit(struct pc_events *e, struct handoff *ho)
 static void
 finish(struct handoff *ho)
 {
-	ho_lock(ho);
+	pc_mutex_lock(&ho->mu);
 	ho->done = 1;
 	pthread_cond_broadcast(&ho->cv);
 	while (ho->helper && ho->head != ho->tail)
@@ -459,7 +448,7 @@ help(struct pc_events *e, struct handoff *ho)
 {
 	struct chunk *c;
 
-	ho_lock(ho);
+	pc_mutex_lock(&ho->mu);
 	ho->helper = !ho->done;
 	while (ho->helper) {
 		if (ho->head == ho->tail) {
@@ -471,7 +460,7 @@ help(struct pc_events *e, struct handoff *ho)
 		c = &ho->ring[ho->head % NRING];
 		pthread_mutex_unlock(&ho->mu);
 		resolve(e, c);
-		ho_lock(ho);
+		pc_mutex_lock(&ho->mu);
 		ho->head++;
 		pthread_cond_broadcast(&ho->cv);
 	}

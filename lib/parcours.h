@@ -9,6 +9,7 @@
 #ifndef PARCOURS_H
 #define PARCOURS_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -657,6 +658,8 @@ typedef void (*pc_commit_fn)(struct pc_import *, const char *res,
 
 /* PARCOURS_THREADS, or the processors online (at most 8); 1 at the least. */
 int	 pc_threads(void);
+/* pthread_mutex_lock, or exit 4 with why: a run cannot go on unlocked. */
+void	 pc_mutex_lock(pthread_mutex_t *);
 /*
  * pc_import_file on pc_threads() threads: output, rejects, messages and
  * counts the same as on one.

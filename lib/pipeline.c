@@ -11,7 +11,6 @@
  * thread.  When the ring of batches is full the reading thread checks a
  * batch itself rather than wait: on two cores both stay busy.
  */
-#include <err.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,13 +105,21 @@ pc_threads(void)
 	return n;
 }
 
-static void
-lock(struct pipeline *p)
+void
+pc_mutex_lock(pthread_mutex_t *mu)
 {
 	int e;
 
-	if ((e = pthread_mutex_lock(&p->mu)) != 0)
-		errx(PC_EXIT_IO, "pthread_mutex_lock: %s", strerror(e));
+	if ((e = pthread_mutex_lock(mu)) != 0) {
+		pc_warnx("pthread_mutex_lock: %s", strerror(e));
+		exit(PC_EXIT_IO);
+	}
+}
+
+static void
+lock(struct pipeline *p)
+{
+	pc_mutex_lock(&p->mu);
 }
 
 static void
