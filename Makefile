@@ -27,7 +27,7 @@ B ?= build
 # Every cmd/X.c is a tool X: install.bats requires its man page,
 # completions and --help.
 TOOLS = $(sort $(basename $(notdir $(wildcard cmd/*.c))))
-TESTBINS = checkfield gen-export
+TESTBINS = checkfield latestread gen-export
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(B)/lib/%.o)
 MAN1 = $(TOOLS:%=man/%.1)
@@ -57,6 +57,9 @@ $(B)/%: cmd/%.c $(B)/libparcours.a lib/parcours.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libparcours.a $(LDLIBS)
 
 $(B)/checkfield: tests/unit/checkfield.c $(B)/libparcours.a lib/parcours.h
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libparcours.a $(LDLIBS)
+
+$(B)/latestread: tests/unit/latestread.c $(B)/libparcours.a lib/parcours.h
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libparcours.a $(LDLIBS)
 
 $(B)/gen-export: tests/gen/gen-export.c tests/gen/rows.c tests/gen/rows.h
@@ -122,11 +125,14 @@ check-asan:
 # (exit 66, the report on stderr).
 # ald30-check and followup-due judge rows in batches on several threads
 # (lib/annotate.c): batches of 3 rows here, so that the tests' small tables
-# are judged on all four; their event tables' ids are handed from thread to
-# thread (lib/events.c) in chunks of 5 events.
+# are judged on all four, each thread reading the rows left in the pathway
+# file through its own cursor (lib/latest.c; tests/latest.bats too); their
+# event tables' ids are handed from thread to thread (lib/events.c) in
+# chunks of 5 events.
 TSAN_TESTS = tests/threads.bats tests/pathway-new.bats tests/scaling.bats \
 	tests/hostile.bats tests/ald30-check.bats tests/followup-due.bats \
-	tests/pathway-event.bats tests/rcp-record.bats tests/repeats.bats
+	tests/pathway-event.bats tests/rcp-record.bats tests/repeats.bats \
+	tests/latest.bats
 
 check-tsan:
 	@$(MAKE) --no-print-directory B=build-tsan \

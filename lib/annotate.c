@@ -144,7 +144,8 @@ struct judge {
 	_Alignas(128) struct pool *p;
 	pthread_t	 tid;
 	void		*arg;		/* the tool's, or a fork of it */
-	struct pc_field	*f, *fv;
+	struct pc_latest_cursor *cur;
+	struct pc_field	*fv;
 	const char	**addv;
 	const char	*keys[ANNOTATE_BATCH];
 	char		(*ps)[PC_PSEUDO_LEN];
@@ -212,7 +213,7 @@ judge_batch(struct judge *j, struct batch *b)
 		a->prefetch(j->arg, j->keys, b->n);
 	}
 	for (i = b->first; i < b->first + b->n; i++) {
-		f = pc_latest_fields(j->p->l, i, j->f, &line);
+		f = pc_latest_read(j->cur, i, &line);
 		place(j->where, sizeof j->where, j->plen, line);
 		for (k = 0; k < a->nadd; k++)
 			j->addv[k] = "";
@@ -284,7 +285,7 @@ judge_init(struct judge *j, struct pool *p, void *arg, const char *name)
 
 	j->p = p;
 	j->arg = arg;
-	j->f = pc_xcalloc(a->nin ? a->nin : 1, sizeof *j->f);
+	j->cur = pc_latest_cursor(p->l);
 	j->fv = pc_xcalloc(a->nhdr ? a->nhdr : 1, sizeof *j->fv);
 	j->addv = pc_xcalloc(a->nadd ? a->nadd : 1, sizeof *j->addv);
 	j->ps = pc_xcalloc(a->nin ? a->nin : 1, sizeof *j->ps);
@@ -295,7 +296,7 @@ judge_init(struct judge *j, struct pool *p, void *arg, const char *name)
 static void
 judge_free(struct judge *j)
 {
-	free(j->f);
+	pc_latest_cursor_free(j->cur);
 	free(j->fv);
 	free(j->addv);
 	free(j->ps);
@@ -416,7 +417,7 @@ pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
 	} else {
 		if (path != NULL && strcmp(path, "-") != 0)
 			close(fd);
-		l = pc_latest_load(path, &ro, a->key, err, sizeof err);
+		l = pc_latest_load_lean(path, &ro, a->key, err, sizeof err);
 		syserr = pc_syserr != 0;
 	}
 	if (a->ready != NULL && a->ready(arg) == -1) {

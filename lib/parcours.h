@@ -9,6 +9,8 @@
 #ifndef PARCOURS_H
 #define PARCOURS_H
 
+#include <sys/types.h>
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -197,6 +199,13 @@ struct pc_row {
 	enum pc_rowerr	 err;
 	char		 why[160];	/* why err, for the reject stream */
 	size_t		 errfield;	/* field of a PC_ROW_UTF8 error */
+	/*
+	 * Where the row's bytes are in a regular file, when they are its
+	 * fields as they stand (one line, no quote, UTF-8), cut at each
+	 * delimiter: atlen bytes, the line end not counted.  -1: elsewise.
+	 */
+	off_t		 at;
+	size_t		 atlen;
 };
 
 struct pc_readopt {
@@ -232,6 +241,10 @@ int	 pc_reader_next(struct pc_reader *, struct pc_row **, char *err,
 	    size_t errsz);
 void	 pc_reader_close(struct pc_reader *);
 const char *pc_reader_name(const struct pc_reader *);
+/* The delimiter in use (the option's, else the file name's). */
+int	 pc_reader_delim(const struct pc_reader *);
+/* A descriptor of the input to pread rows again from (pc_row.at), or -1. */
+int	 pc_reader_dupfd(const struct pc_reader *);
 size_t	 pc_reader_ncols(const struct pc_reader *);
 const char *pc_reader_colname(const struct pc_reader *, size_t);
 /* Column index by header name, or -1. */
@@ -799,13 +812,34 @@ long	 pc_latest_col(const struct pc_latest *, const char *);
 size_t	 pc_latest_nrows(const struct pc_latest *);
 /* Row i's key, as a string (cut at a NUL, as the rows were matched). */
 const char *pc_latest_key(const struct pc_latest *, size_t i);
-/* Row i's fields (valid until the next call) and its input line. */
+/*
+ * Row i's fields (the array valid until the next call; the strings as
+ * long as the table, but see pc_latest_load_lean()) and its input line.
+ */
 const struct pc_field *pc_latest_row(struct pc_latest *, size_t i,
 	    unsigned long *line);
-/* The same into f (pc_latest_ncols fields), for any thread. */
-const struct pc_field *pc_latest_fields(const struct pc_latest *, size_t i,
-	    struct pc_field *f, unsigned long *line);
 void	 pc_latest_free(struct pc_latest *);
+
+/*
+ * The same as pc_latest_load(), but a row that stands in a regular file
+ * as its fields (pc_row.at) stays there: only its key and its place are
+ * kept, and it is read again when asked for, through a cursor.  A table
+ * from a pipe, or a row with a quote, is kept whole as before.  A row
+ * that is no longer where it was (the file rewritten under the run) ends
+ * the program, status 4, with file and line.
+ */
+struct pc_latest *pc_latest_load_lean(const char *path,
+	    const struct pc_readopt *, const char *key, char *err,
+	    size_t errsz);
+/*
+ * One thread's reading of a table's rows: row i's fields (cut by NULs,
+ * valid until the cursor's next read) and its line.
+ */
+struct pc_latest_cursor;
+struct pc_latest_cursor *pc_latest_cursor(const struct pc_latest *);
+const struct pc_field *pc_latest_read(struct pc_latest_cursor *, size_t i,
+	    unsigned long *line);
+void	 pc_latest_cursor_free(struct pc_latest_cursor *);
 
 /* ---- events.c: the event table in memory, by pathway -------------------- */
 

@@ -22,6 +22,8 @@
  * fields.  A UTF-8 line's fields stay in the input buffer, cut by NULs, so
  * that the common row is not copied at all.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -53,6 +55,7 @@ struct pc_reader {
 
 	unsigned char	*ibuf;		/* raw input */
 	size_t		 ilen, ipos;
+	off_t		 ioff;		/* ibuf[0]'s in the file; -1: a pipe */
 	int		 eof;
 	int		 atstart;	/* at the start of a physical line */
 	int		 skipping;	/* dropping the rest of a broken line */
@@ -71,6 +74,7 @@ struct pc_reader {
 	 */
 	char		*fbase;
 	size_t		 fend;
+	off_t		 fat;		/* where fbase's line is in the file */
 	struct pc_buf	 raw;		/* its text, for the reject stream */
 	unsigned long	 start;
 	int		 done;
@@ -185,6 +189,8 @@ fill(struct pc_reader *r, char *err, size_t errsz)
 	ssize_t n;
 
 	if (r->ipos > 0) {
+		if (r->ioff != -1)
+			r->ioff += (off_t)r->ipos;
 		memmove(r->ibuf, r->ibuf + r->ipos, r->ilen - r->ipos);
 		r->ilen -= r->ipos;
 		r->ipos = 0;
@@ -375,6 +381,8 @@ fast_line(struct pc_reader *r, char *s, size_t n, size_t *took)
 		s[n] = '\0';
 		r->fbase = s;
 		r->fend = n + 1;
+		r->fat = r->ioff == -1 ? -1 :
+		    r->ioff + (off_t)(s - (char *)r->ibuf);
 	} else {
 		/*
 		 * Decoded whole: the delimiter and the quote are ASCII, which
@@ -555,6 +563,8 @@ make_row(struct pc_reader *r)
 	}
 	r->row.f = r->fields;
 	r->row.nf = r->nf;
+	r->row.at = r->fbase != NULL ? r->fat : -1;
+	r->row.atlen = r->fbase != NULL ? r->fend - 1 : 0;
 	r->row.line = r->start;
 	r->row.endline = r->lineno;
 	r->row.record = ++r->recno;
@@ -677,6 +687,13 @@ pc_reader_open(const char *path, const struct pc_readopt *opt, char *err,
 			snprintf(err, errsz, "%s: %s", path, strerror(errno));
 			goto fail;
 		}
+	}
+	{
+		struct stat st;
+
+		/* A regular file's rows can be read again (pc_row.at). */
+		r->ioff = fstat(r->fd, &st) == 0 && S_ISREG(st.st_mode) ?
+		    lseek(r->fd, 0, SEEK_CUR) : -1;
 	}
 	if (r->opt.delim == 0) {
 		len = path ? strlen(path) : 0;
@@ -802,6 +819,18 @@ const char *
 pc_reader_name(const struct pc_reader *r)
 {
 	return r->name;
+}
+
+int
+pc_reader_delim(const struct pc_reader *r)
+{
+	return r->opt.delim;
+}
+
+int
+pc_reader_dupfd(const struct pc_reader *r)
+{
+	return r->ioff == -1 ? -1 : fcntl(r->fd, F_DUPFD_CLOEXEC, 0);
 }
 
 size_t

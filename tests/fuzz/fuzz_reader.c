@@ -17,7 +17,8 @@
  * Every row is checked against invariants that hold for any input (NUL
  * after each field, line <= endline, lines that only go forward, the
  * record counter, UTF-8 fields on OK rows, the shape of each error kind,
- * the count of physical lines at the end).  When the body holds no '"'
+ * the bytes at a row's place in the file when it has one, the count of
+ * physical lines at the end).  When the body holds no '"'
  * byte, a reference model (split at LF, drop a CR before the LF, drop
  * blank lines, split at the delimiter) predicts the header, every row, its
  * line and its error exactly, and any difference aborts.
@@ -431,6 +432,33 @@ compare_paths(const struct pc_buf *fast, const struct pc_buf *slow)
 	    from, a.s, b.s);
 }
 
+/*
+ * A row said to stand in the file as its fields (pc_row.at, which
+ * lib/latest.c reads again) does: its bytes, cut at each delimiter, are
+ * its fields, and a line end or the end of the file follows them.
+ */
+HARNESS static void
+check_at(const struct pc_row *row, const unsigned char *d, size_t n,
+    int delim)
+{
+	size_t i, pos = (size_t)row->at;
+
+	CHECK(row->at >= 0 && row->atlen <= n && pos <= n - row->atlen);
+	CHECK(pos + row->atlen == n || d[pos + row->atlen] == '\n' ||
+	    d[pos + row->atlen] == '\r');
+	CHECK(row->nf >= 1);
+	for (i = 0; i < row->nf; i++) {
+		CHECK(row->f[i].len <= n - pos &&
+		    memcmp(d + pos, row->f[i].s, row->f[i].len) == 0);
+		pos += row->f[i].len;
+		if (i + 1 < row->nf) {
+			CHECK(pos < n && d[pos] == delim);
+			pos++;
+		}
+	}
+	CHECK(pos == (size_t)row->at + row->atlen);
+}
+
 /* ---- the target ------------------------------------------------------- */
 
 HARNESS static void
@@ -596,6 +624,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		default:
 			CHECK(!"unknown row error");
 		}
+		if (row->at != -1)
+			check_at(row, d, n, o.delim);
 		if (row->err != PC_ROW_OK)
 			CHECK(row->why[0] != '\0' &&
 			    memchr(row->why, '\0', sizeof row->why) != NULL);

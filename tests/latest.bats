@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# lib/latest.c through tests/unit/latestread.c: the latest row of each key,
+# kept whole or (lean) left in a regular file and read again when asked
+# for; a table rewritten, appended to or piped under the run; and the
+# tools that read their pathway tables lean (ald30-check, followup-due),
+# the same from a pipe as from a file.
+
+bats_require_minimum_version 1.5.0
+load helper
+
+setup() {
+	helper_setup
+	# b's first row is quoted (kept whole), its correction plain; c's
+	# first is plain, its correction quoted; a is plain throughout.  The
+	# key is not the first column.
+	printf '%s\n' name,id,note Alice,a,x 'Bob,"b",y' Carl,c,z \
+	    Alicia,a,x2 '"Carl, Jr",c,z2' Bobby,b,y2 > t.csv
+	want=$(printf '5\tAlicia|a|x2\n7\tBobby|b|y2\n6\tCarl, Jr|c|z2')
+}
+
+@test "latest rows, lean or kept whole: corrections from plain rows to quoted ones and back" {
+	run latestread -l t.csv id
+	assert_success
+	assert_output "$want"
+	run latestread t.csv id
+	assert_success
+	assert_output "$want"
+}
+
+@test "a lean table: CRLF line ends, a byte-order mark, a last line without its end, a .tsv" {
+	printf '\xef\xbb\xbfid,v\r\nk1,one\r\nk2,two\r\nk1,uno\r\n' > crlf.csv
+	run latestread -l crlf.csv id
+	assert_success
+	assert_output "$(printf '4\tk1|uno\n3\tk2|two')"
+	printf 'id,v\nk1,one\nk2,two' > open.csv
+	run latestread -l open.csv id
+	assert_success
+	assert_output "$(printf '2\tk1|one\n3\tk2|two')"
+	printf 'id\tv\nk1\ta,b\nk2\t\n' > t.tsv
+	run latestread -l t.tsv id
+	assert_success
+	assert_output "$(printf '2\tk1|a,b\n3\tk2|')"
+}
+
+@test "a lean table over many windows of the file, with a row longer than a window" {
+	awk 'BEGIN {
+		print "id,a,b,c"
+		for (i = 1; i <= 3000; i++) {
+			printf "k%d,%0150d,%s,%d\n", i % 2500, i, (i % 11 ? "" : "\"q,\""), i
+			if (i == 1200) {
+				printf "long,"
+				for (j = 0; j < 30000; j++) printf "0123456789"
+				print ",x,y"
+			}
+		}
+	}' > big.csv
+	latestread big.csv id > whole.txt
+	latestread -l big.csv id > lean.txt
+	[ "$(wc -l < lean.txt)" -eq 2501 ]
+	cmp whole.txt lean.txt
+	[ "$(grep -c '^1202	long|' lean.txt)" -eq 1 ]
+	[ "$(awk -F'|' '/^1202\t/ { print length($2) }' lean.txt)" -eq 300000 ]
+	grep -q '^3002	k500|0*3000||3000$' lean.txt
+	grep -q '^2510	k8|0*2508|q,|2508$' lean.txt
+}
+
+@test "a table rewritten under the run: status 4, its file and the row's line, the row not read as it now stands" {
+	# The same length, key and shape: only the bytes tell.
+	sed 's/Alicia/Alicja/' t.csv > new.csv
+	run --separate-stderr latestread -l t.csv id new.csv
+	assert_failure 4
+	assert_output ""
+	[ "$stderr" = "latestread: t.csv:5: the file changed under the run (the row is no longer where it was read): run again" ]
+	# Cut short.
+	printf 'id,name,note\n' > short.csv
+	cp t.csv t2.csv
+	run --separate-stderr latestread -l t2.csv id short.csv
+	assert_failure 4
+	[ "$stderr" = "latestread: t2.csv:5: the file changed under the run (the row is no longer where it was read): run again" ]
+}
+
+@test "appending to a lean table under the run changes nothing; rows kept whole are not read again" {
+	cat t.csv > more.csv
+	echo Later,a,x3 >> more.csv
+	run latestread -l t.csv id more.csv
+	assert_success
+	assert_output "$want"
+	# Quoted rows are kept whole: their file may change under the run.
+	printf '%s\n' id,v '"k1","one"' '"k2","two"' > q.csv
+	printf '%s\n' id,v '"k1","uno"' '"k2","dos"' > q2.csv
+	run latestread -l q.csv id q2.csv
+	assert_success
+	assert_output "$(printf '2\tk1|one\n3\tk2|two')"
+}
+
+@test "a lean table from a pipe is kept whole: the same rows as from the file" {
+	run bash -c 'cat t.csv | latestread -l - id'
+	assert_success
+	assert_output "$want"
+}
+
+@test "ald30-check and followup-due: a pathway table from a pipe gives what the file gives" {
+	# Past a batch of rows (256), quoted rows and corrections among them.
+	awk 'BEGIN {
+		print "pathway_id,birth_date,diagnosis_date,icd10,gp_rpps"
+		for (i = 1; i <= 700; i++) {
+			id = sprintf("0000-%020d", i % 600)
+			if (i % 9 == 0)
+				printf "\"%s\",1960-01-01,2025-11-01,\"C50.9\",\n", id
+			else
+				printf "%s,1960-01-%02d,2025-11-01,C%02d.9,\n", id, i % 28 + 1, i % 97
+		}
+	}' > p.csv
+	printf '%s\n' pathway_id,date,kind,until,detail,source,recorded_at \
+	    0000-00000000000000000005,2022-03-01,ald-granted,,,, \
+	    0000-00000000000000000009,2025-12-01,treatment-end,,,, > e.csv
+	for tool in ald30-check followup-due; do
+		run --separate-stderr "$tool" -n 2026-11-23 -E e.csv p.csv
+		file_out=$output file_err=$stderr file_status=$status
+		[ "${#lines[@]}" -eq 601 ]
+		run --separate-stderr bash -c "cat p.csv | $tool -n 2026-11-23 -E e.csv -"
+		[ "$status" -eq "$file_status" ]
+		[ "$output" = "$file_out" ]
+		[ "${stderr//stdin/p.csv}" = "$file_err" ]
+	done
+}
