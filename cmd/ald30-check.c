@@ -34,6 +34,7 @@ static const char *kindnames[] = { "exemption", "short-term", "gp-age" };
 
 struct coderule {
 	char		 from[16], to[16];	/* canonical ICD-10 */
+	size_t		 fromlen, tolen;	/* measured once, not per row */
 	enum cls	 cls;
 };
 
@@ -289,6 +290,8 @@ load_rules(struct run *r, const char *path, char *err, size_t errsz)
 			    PC_CHECK_OK || canon.len >= sizeof cr.to)
 				TFAIL("to: %s", why);
 			strlcpy(cr.to, canon.s, sizeof cr.to);
+			cr.fromlen = strlen(cr.from);
+			cr.tolen = strlen(cr.to);
 			if (strcmp(cr.from, cr.to) > 0)
 				TFAIL("to: %s comes before from %s", cr.to,
 				    cr.from);
@@ -369,8 +372,8 @@ code_rule(const struct run *r, const char *icd)
 	for (i = 0; i < r->ncodes; i++) {
 		const struct coderule *c = &r->codes[i];
 
-		if (strncmp(icd, c->from, strlen(c->from)) >= 0 &&
-		    strncmp(icd, c->to, strlen(c->to)) <= 0)
+		if (strncmp(icd, c->from, c->fromlen) >= 0 &&
+		    strncmp(icd, c->to, c->tolen) <= 0)
 			return c;
 	}
 	return NULL;
