@@ -347,10 +347,10 @@ pc_latest_load(const char *path, const struct pc_readopt *ro,
 
 struct pc_latest *
 pc_latest_load_cols(const char *path, const struct pc_readopt *ro,
-    const char *key, const char *const *keep, size_t nkeep, char *err,
-    size_t errsz)
+    const char *key, const char *const *keep, size_t nkeep, int lean,
+    char *err, size_t errsz)
 {
-	return load(path, ro, key, keep, nkeep, 0, err, errsz);
+	return load(path, ro, key, keep, nkeep, lean, err, errsz);
 }
 
 struct pc_latest *

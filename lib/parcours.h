@@ -801,11 +801,14 @@ struct pc_latest *pc_latest_load(const char *path, const struct pc_readopt *,
 	    const char *key, char *err, size_t errsz);
 /*
  * The same keeping only the key and the columns named in keep (those the
- * table has): the others read as empty, and take no memory.
+ * table has): the others read as empty, and take no memory.  lean: as
+ * pc_latest_load_lean() besides, a row read again from the file having
+ * all its fields.
  */
 struct pc_latest *pc_latest_load_cols(const char *path,
 	    const struct pc_readopt *, const char *key,
-	    const char *const *keep, size_t nkeep, char *err, size_t errsz);
+	    const char *const *keep, size_t nkeep, int lean, char *err,
+	    size_t errsz);
 size_t	 pc_latest_ncols(const struct pc_latest *);
 const char *pc_latest_colname(const struct pc_latest *, size_t);
 long	 pc_latest_col(const struct pc_latest *, const char *);

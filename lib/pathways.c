@@ -143,9 +143,12 @@ pc_pathways_load(const char *path, char *err, size_t errsz)
 	long c_id, c_ins, c_icd, c_birth, c_diag;
 	size_t i;
 
-	/* Of a table of twenty columns, the five used, not the rest. */
+	/*
+	 * Of a table of twenty columns, the five used, not the rest; and
+	 * of a file, the rows read again below rather than held meanwhile.
+	 */
 	if ((l = pc_latest_load_cols(path, &ro, "pathway_id", used,
-	    sizeof used / sizeof used[0], err, errsz)) == NULL)
+	    sizeof used / sizeof used[0], 1, err, errsz)) == NULL)
 		return NULL;
 	c_id = pc_latest_col(l, "pathway_id");
 	c_ins = pc_latest_col(l, "ins");

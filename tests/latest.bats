@@ -2,8 +2,9 @@
 # lib/latest.c through tests/unit/latestread.c: the latest row of each key,
 # kept whole or (lean) left in a regular file and read again when asked
 # for; a table rewritten, appended to or piped under the run; and the
-# tools that read their pathway tables lean (ald30-check, followup-due),
-# the same from a pipe as from a file.
+# tools that read their pathway tables lean (ald30-check, followup-due,
+# and rcp-record's -P table, read as pathway-event's), the same from a
+# pipe as from a file.
 
 bats_require_minimum_version 1.5.0
 load helper
@@ -122,5 +123,30 @@ setup() {
 		[ "$status" -eq "$file_status" ]
 		[ "$output" = "$file_out" ]
 		[ "${stderr//stdin/p.csv}" = "$file_err" ]
+	done
+}
+
+# rcp-record -P with the pathway table p.csv, read from $1 (cat p.csv |).
+rcp_p() { cat p.csv | rcp-record -P "$1" "${@:2}"; }
+
+@test "rcp-record -P: each pathway's latest row, quoted or not, from a file as from a pipe" {
+	# The second pathway's INS corrected; the first's row quoted.
+	printf '%s\n' pathway_id,ins,birth_date,icd10,diagnosis_date \
+	    '"abcd-00000000000000000001","255081416802538",1955-08-02,C50.9,2026-10-12' \
+	    abcd-00000000000000000002,178059933010817,1978-05-01,C50.9,2026-09-01 \
+	    abcd-00000000000000000002,110116912300790,1978-05-01,C50.9,2026-09-01 > p.csv
+	ok=(meeting_date=2026-11-05 meeting_kind=standard mode=discussed
+	    motive=initial 'specialties=surgery|medical-oncology|radiotherapy'
+	    'proposal=surgery|radiotherapy')
+	for P in p.csv /dev/stdin; do
+		run --separate-stderr rcp_p "$P" ins=255081416802538 "${ok[@]}"
+		assert_success
+		[ "$(cut -d, -f2 <<< "${lines[1]}")" = abcd-00000000000000000001 ]
+		run --separate-stderr rcp_p "$P" ins=110116912300790 "${ok[@]}"
+		assert_success
+		[ "$(cut -d, -f2 <<< "${lines[1]}")" = abcd-00000000000000000002 ]
+		run --separate-stderr rcp_p "$P" ins=178059933010817 "${ok[@]}"
+		assert_failure 3
+		[ "${stderr_lines[0]}" = "rcp-record: ins: no pathway for this INS" ]
 	done
 }
