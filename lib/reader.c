@@ -571,7 +571,10 @@ make_row(struct pc_reader *r)
 	r->row.err = r->err;
 	r->row.errfield = 0;
 	/* Its bytes, not the whole array: it is most often empty. */
-	memcpy(r->row.why, r->why, strlen(r->why) + 1);
+	if (r->why[0] == '\0')
+		r->row.why[0] = '\0';
+	else
+		memcpy(r->row.why, r->why, strlen(r->why) + 1);
 }
 
 /* A broken record keeps its raw text as its one field. */
