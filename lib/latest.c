@@ -17,7 +17,7 @@
  * regular file as its fields, cut at each delimiter, is not copied at
  * all.  Its key and its place in the file are kept, and a cursor reads it
  * again, a window of the file at a time, since rows are asked for in the
- * file's order, most often.  The file's bytes are then in the page cache,
+ * file's order, most often (see struct pc_latest_cursor).  The file's bytes are then in the page cache,
  * which costs nothing more; the 260 bytes of a pathway row kept here were
  * half of ald30-check's memory and a tenth of its time.  A row read again
  * must have the same fields, key and bytes (to a 32-bit sum) as when it
@@ -72,15 +72,28 @@ struct pc_latest {
 	struct pc_latest_cursor *cur;	/* pc_latest_row()'s */
 };
 
-/* A window of the file: rows are read in its order, most often. */
+/*
+ * Rows are asked for in the order of the keys' first rows: most lie one
+ * after the other in the file, read a window at a time; a correction
+ * lies further on, often in a run of corrections in the same order (a
+ * second stream, with a window of its own), else anywhere (read alone).
+ */
 #define WINDOW	(256u << 10)
+
+struct win {
+	char		*b;
+	size_t		 cap, len;
+	off_t		 at;		/* b[0]'s offset; -1: empty */
+	unsigned long	 used;		/* when last read from */
+};
 
 struct pc_latest_cursor {
 	const struct pc_latest *l;
 	struct pc_field	*f;
-	char		*win;
-	size_t		 wcap, wlen;
-	off_t		 wat;		/* win[0]'s offset */
+	struct win	 w[2];
+	struct win	 alone;		/* a row read alone */
+	off_t		 after;		/* the end of that row; -1: none */
+	unsigned long	 clock;
 	char		*row;		/* the row read, cut by NULs */
 	size_t		 rowcap;
 };
@@ -410,7 +423,7 @@ pc_latest_cursor(const struct pc_latest *l)
 
 	c->l = l;
 	c->f = pc_xcalloc(l->ncols ? l->ncols : 1, sizeof *c->f);
-	c->wat = -1;
+	c->w[0].at = c->w[1].at = c->alone.at = c->after = -1;
 	return c;
 }
 
@@ -420,7 +433,9 @@ pc_latest_cursor_free(struct pc_latest_cursor *c)
 	if (c == NULL)
 		return;
 	free(c->f);
-	free(c->win);
+	free(c->w[0].b);
+	free(c->w[1].b);
+	free(c->alone.b);
 	free(c->row);
 	free(c);
 }
@@ -433,29 +448,22 @@ changed(const struct pc_latest *l, const struct lrow *r)
 	exit(PC_EXIT_IO);
 }
 
-/*
- * The window of the file that holds r's bytes and the byte after them
- * (its line end), read from r's place if it does not already.
- */
-static const char *
-window(struct pc_latest_cursor *c, const struct lrow *r)
+/* want bytes of the file from r's place into w, fewer at its end. */
+static void
+fill(struct pc_latest_cursor *c, struct win *w, const struct lrow *r,
+    size_t want)
 {
-	size_t want = (size_t)r->atlen + 1, got = 0;
+	size_t got = 0;
 	ssize_t n;
 
-	if (c->wat != -1 && r->at >= c->wat &&
-	    (size_t)(r->at - c->wat) + want <= c->wlen)
-		return c->win + (r->at - c->wat);
-	if (want < WINDOW)
-		want = WINDOW;
-	if (want > c->wcap) {
-		free(c->win);
-		c->win = pc_xmalloc(want);
-		c->wcap = want;
+	if (want > w->cap) {
+		free(w->b);
+		w->b = pc_xmalloc(want);
+		w->cap = want;
 	}
-	c->wat = -1;
+	w->at = -1;
 	while (got < want) {
-		n = pread(c->l->fd, c->win + got, want - got,
+		n = pread(c->l->fd, w->b + got, want - got,
 		    r->at + (off_t)got);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -469,9 +477,53 @@ window(struct pc_latest_cursor *c, const struct lrow *r)
 	}
 	if (got < r->atlen)
 		changed(c->l, r);	/* cut short */
-	c->wat = r->at;
-	c->wlen = got;
-	return c->win;
+	w->at = r->at;
+	w->len = got;
+	w->used = ++c->clock;
+}
+
+/* Whether r starts within w or within a window's length past its end. */
+static int
+near(const struct win *w, const struct lrow *r)
+{
+	return w->at != -1 && r->at >= w->at &&
+	    (size_t)(r->at - w->at) <= w->len + WINDOW;
+}
+
+/*
+ * r's bytes and, unless the file ends there, the byte after them (its
+ * line end): *avail bytes from the pointer returned.
+ */
+static const char *
+fetch(struct pc_latest_cursor *c, const struct lrow *r, size_t *avail)
+{
+	size_t want = (size_t)r->atlen + 1, i;
+	struct win *w;
+
+	for (i = 0; i < 2; i++) {
+		w = &c->w[i];
+		if (w->at != -1 && r->at >= w->at &&
+		    (size_t)(r->at - w->at) + want <= w->len)
+			goto found;
+	}
+	/* The stream a window follows goes on; or a new one begins. */
+	if (near(&c->w[0], r) || near(&c->w[1], r))
+		w = near(&c->w[0], r) ? &c->w[0] : &c->w[1];
+	else if (c->w[0].at == -1 || c->w[1].at == -1 || (c->after != -1 &&
+	    r->at >= c->after && r->at - c->after <= (off_t)WINDOW))
+		w = c->w[0].used <= c->w[1].used ? &c->w[0] : &c->w[1];
+	else {
+		/* Anywhere else: alone, the windows kept for their streams. */
+		fill(c, &c->alone, r, want);
+		c->after = r->at + (off_t)r->atlen;
+		*avail = c->alone.len;
+		return c->alone.b;
+	}
+	fill(c, w, r, want > WINDOW ? want : WINDOW);
+found:
+	w->used = ++c->clock;
+	*avail = w->len - (size_t)(r->at - w->at);
+	return w->b + (r->at - w->at);
 }
 
 /* Cuts field k, row[start..end), at the delimiter at end. */
@@ -493,13 +545,12 @@ static const struct pc_field *
 reread(struct pc_latest_cursor *c, const struct lrow *r)
 {
 	const struct pc_latest *l = c->l;
-	const char *src = window(c, r), *key;
 	const char d = (char)l->delim;
-	size_t n = r->atlen, i = 0, k = 0, start = 0, klen;
+	size_t n = r->atlen, i = 0, k = 0, start = 0, klen, avail;
+	const char *src = fetch(c, r, &avail), *key;
 
 	/* The line end after it, unless the file ends there. */
-	if ((size_t)(r->at - c->wat) + n < c->wlen && src[n] != '\n' &&
-	    src[n] != '\r')
+	if (avail > n && src[n] != '\n' && src[n] != '\r')
 		changed(l, r);
 	if (n + 1 > c->rowcap) {
 		free(c->row);

@@ -65,6 +65,30 @@ setup() {
 	grep -q '^2510	k8|0*2508|q,|2508$' lean.txt
 }
 
+@test "a lean table whose corrections come in no order, then in order: the rows kept whole give the same" {
+	# 4,000 pathways, then 1,500 corrections in a shuffled order, then
+	# 1,000 in the order of the first rows: read from three places of the
+	# file at once, past the windows.
+	awk 'BEGIN {
+		print "id,a,b"
+		for (i = 1; i <= 4000; i++)
+			printf "k%d,%0160d,first\n", i, i
+		x = 7
+		for (i = 1; i <= 1500; i++) {
+			x = (x * 1103515245 + 12345) % 2147483648
+			printf "k%d,%0160d,shuffled %d\n", int(x / 65536) % 4000 + 1, i, i
+		}
+		for (i = 1; i <= 4000; i += 4)
+			printf "k%d,%0160d,in order\n", i, i
+	}' > c.csv
+	latestread c.csv id > whole.txt
+	latestread -l c.csv id > lean.txt
+	[ "$(wc -l < lean.txt)" -eq 4000 ]
+	cmp whole.txt lean.txt
+	[ "$(grep -c '|in order$' lean.txt)" -eq 1000 ]
+	[ "$(grep -c '|shuffled ' lean.txt)" -gt 500 ]
+}
+
 @test "a table rewritten under the run: status 4, its file and the row's line, the row not read as it now stands" {
 	# The same length, key and shape: only the bytes tell.
 	sed 's/Alicia/Alicja/' t.csv > new.csv
