@@ -111,9 +111,11 @@ check-spill:
 	PARCOURS_REPEAT_MEMORY=0 LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/$(B) \
 	    bats $(SPILL_TESTS)
 
+# The library's windows over a table's file (lib/latest.c) are 64 bytes
+# here, so that the tests' small tables are read again across many.
 check-asan:
 	@$(MAKE) --no-print-directory B=build-asan \
-	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+	    CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -DLATEST_WINDOW=64" \
 	    LDFLAGS="-fsanitize=address,undefined" build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
@@ -126,9 +128,9 @@ check-asan:
 # ald30-check and followup-due judge rows in batches on several threads
 # (lib/annotate.c): batches of 3 rows here, so that the tests' small tables
 # are judged on all four, each thread reading the rows left in the pathway
-# file through its own cursor (lib/latest.c; tests/latest.bats too); their
-# event tables' ids are handed from thread to thread (lib/events.c) in
-# chunks of 5 events.
+# file through its own cursor, windows of 64 bytes (lib/latest.c;
+# tests/latest.bats too); their event tables' ids are handed from thread
+# to thread (lib/events.c) in chunks of 5 events.
 TSAN_TESTS = tests/threads.bats tests/pathway-new.bats tests/scaling.bats \
 	tests/hostile.bats tests/ald30-check.bats tests/followup-due.bats \
 	tests/pathway-event.bats tests/rcp-record.bats tests/repeats.bats \
@@ -136,7 +138,7 @@ TSAN_TESTS = tests/threads.bats tests/pathway-new.bats tests/scaling.bats \
 
 check-tsan:
 	@$(MAKE) --no-print-directory B=build-tsan \
-	    CFLAGS="-O1 -g -fsanitize=thread -DANNOTATE_BATCH=3 -DEVENTS_CHUNK=5" \
+	    CFLAGS="-O1 -g -fsanitize=thread -DANNOTATE_BATCH=3 -DEVENTS_CHUNK=5 -DLATEST_WINDOW=64" \
 	    LDFLAGS="-fsanitize=thread" build
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66 PARCOURS_THREADS=4 \
 	LC_ALL=C.UTF-8 PARCOURS_BIN=$(CURDIR)/build-tsan bats $(TSAN_TESTS)

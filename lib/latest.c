@@ -78,7 +78,11 @@ struct pc_latest {
  * lies further on, often in a run of corrections in the same order (a
  * second stream, with a window of its own), else anywhere (read alone).
  */
-#define WINDOW	(256u << 10)
+/* make check-asan, check-tsan and the fuzz target set it small. */
+#ifndef LATEST_WINDOW
+#define LATEST_WINDOW	(256u << 10)
+#endif
+#define WINDOW	LATEST_WINDOW
 
 struct win {
 	char		*b;
