@@ -13,11 +13,10 @@
  * fields are short, and every byte of a million rows is a page the kernel
  * must clear first, which showed in ald30-check's profile.
  *
- * A lean table (pc_latest_load_lean) goes further: a row that stands in a
- * regular file as its fields, cut at each delimiter, is not copied at
- * all.  Its key and its place in the file are kept, and a cursor reads it
- * again, a window of the file at a time, since rows are asked for in the
- * file's order, most often (see struct pc_latest_cursor).  The file's bytes are then in the page cache,
+ * A lean table (pc_latest_load_lean) goes further: a key's first row,
+ * when it stands in a regular file as its fields, cut at each delimiter,
+ * is not copied at all (a correction is kept whole, as before).  Its key and its place in the file are kept, and a cursor reads it
+ * again, a window of the file at a time (see struct pc_latest_cursor).  The file's bytes are then in the page cache,
  * which costs nothing more; the 260 bytes of a pathway row kept here were
  * half of ald30-check's memory and a tenth of its time.  A row read again
  * must have the same fields, key and bytes (to a 32-bit sum) as when it
@@ -73,10 +72,9 @@ struct pc_latest {
 };
 
 /*
- * Rows are asked for in the order of the keys' first rows: most lie one
- * after the other in the file, read a window at a time; a correction
- * lies further on, often in a run of corrections in the same order (a
- * second stream, with a window of its own), else anywhere (read alone).
+ * A row left in the file is the first of its key (a correction is kept
+ * whole), so that rows, asked for in the order of the keys' first rows,
+ * come in the file's order: read a window at a time.
  */
 /* make check-asan, check-tsan and the fuzz target set it small. */
 #ifndef LATEST_WINDOW
@@ -84,20 +82,12 @@ struct pc_latest {
 #endif
 #define WINDOW	LATEST_WINDOW
 
-struct win {
-	char		*b;
-	size_t		 cap, len;
-	off_t		 at;		/* b[0]'s offset; -1: empty */
-	unsigned long	 used;		/* when last read from */
-};
-
 struct pc_latest_cursor {
 	const struct pc_latest *l;
 	struct pc_field	*f;
-	struct win	 w[2];
-	struct win	 alone;		/* a row read alone */
-	off_t		 after;		/* the end of that row; -1: none */
-	unsigned long	 clock;
+	char		*win;
+	size_t		 wcap, wlen;
+	off_t		 wat;		/* win[0]'s offset; -1: empty */
 	char		*row;		/* the row read, cut by NULs */
 	size_t		 rowcap;
 };
@@ -239,8 +229,11 @@ put(struct pc_latest *l, struct lrow *r, const struct pc_row *row, int fresh)
 	size_t need;
 
 	r->line = row->line;
-	if (l->fd != -1 && row->at != -1) {
-		/* Anew: keys match as strings, "a" and "a\0b" alike. */
+	/*
+	 * Only a key's first row: corrections, appended in any order,
+	 * would make the reading jump about the file.
+	 */
+	if (l->fd != -1 && row->at != -1 && fresh) {
 		r->buf = pack_key(l, &row->f[l->kc]);
 		r->at = row->at;
 		r->atlen = (uint32_t)row->atlen;
@@ -427,7 +420,7 @@ pc_latest_cursor(const struct pc_latest *l)
 
 	c->l = l;
 	c->f = pc_xcalloc(l->ncols ? l->ncols : 1, sizeof *c->f);
-	c->w[0].at = c->w[1].at = c->alone.at = c->after = -1;
+	c->wat = -1;
 	return c;
 }
 
@@ -437,9 +430,7 @@ pc_latest_cursor_free(struct pc_latest_cursor *c)
 	if (c == NULL)
 		return;
 	free(c->f);
-	free(c->w[0].b);
-	free(c->w[1].b);
-	free(c->alone.b);
+	free(c->win);
 	free(c->row);
 	free(c);
 }
@@ -452,22 +443,30 @@ changed(const struct pc_latest *l, const struct lrow *r)
 	exit(PC_EXIT_IO);
 }
 
-/* want bytes of the file from r's place into w, fewer at its end. */
-static void
-fill(struct pc_latest_cursor *c, struct win *w, const struct lrow *r,
-    size_t want)
+/*
+ * r's bytes and, unless the file ends there, the byte after them (its
+ * line end): *avail bytes from the pointer returned.  The window is read
+ * again from r's place when it does not hold them.
+ */
+static const char *
+fetch(struct pc_latest_cursor *c, const struct lrow *r, size_t *avail)
 {
-	size_t got = 0;
+	size_t want = (size_t)r->atlen + 1, got = 0;
 	ssize_t n;
 
-	if (want > w->cap) {
-		free(w->b);
-		w->b = pc_xmalloc(want);
-		w->cap = want;
+	if (c->wat != -1 && r->at >= c->wat &&
+	    (size_t)(r->at - c->wat) + want <= c->wlen)
+		goto found;
+	if (want < WINDOW)
+		want = WINDOW;
+	if (want > c->wcap) {
+		free(c->win);
+		c->win = pc_xmalloc(want);
+		c->wcap = want;
 	}
-	w->at = -1;
+	c->wat = -1;
 	while (got < want) {
-		n = pread(c->l->fd, w->b + got, want - got,
+		n = pread(c->l->fd, c->win + got, want - got,
 		    r->at + (off_t)got);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -481,53 +480,11 @@ fill(struct pc_latest_cursor *c, struct win *w, const struct lrow *r,
 	}
 	if (got < r->atlen)
 		changed(c->l, r);	/* cut short */
-	w->at = r->at;
-	w->len = got;
-	w->used = ++c->clock;
-}
-
-/* Whether r starts within w or within a window's length past its end. */
-static int
-near(const struct win *w, const struct lrow *r)
-{
-	return w->at != -1 && r->at >= w->at &&
-	    (size_t)(r->at - w->at) <= w->len + WINDOW;
-}
-
-/*
- * r's bytes and, unless the file ends there, the byte after them (its
- * line end): *avail bytes from the pointer returned.
- */
-static const char *
-fetch(struct pc_latest_cursor *c, const struct lrow *r, size_t *avail)
-{
-	size_t want = (size_t)r->atlen + 1, i;
-	struct win *w;
-
-	for (i = 0; i < 2; i++) {
-		w = &c->w[i];
-		if (w->at != -1 && r->at >= w->at &&
-		    (size_t)(r->at - w->at) + want <= w->len)
-			goto found;
-	}
-	/* The stream a window follows goes on; or a new one begins. */
-	if (near(&c->w[0], r) || near(&c->w[1], r))
-		w = near(&c->w[0], r) ? &c->w[0] : &c->w[1];
-	else if (c->w[0].at == -1 || c->w[1].at == -1 || (c->after != -1 &&
-	    r->at >= c->after && r->at - c->after <= (off_t)WINDOW))
-		w = c->w[0].used <= c->w[1].used ? &c->w[0] : &c->w[1];
-	else {
-		/* Anywhere else: alone, the windows kept for their streams. */
-		fill(c, &c->alone, r, want);
-		c->after = r->at + (off_t)r->atlen;
-		*avail = c->alone.len;
-		return c->alone.b;
-	}
-	fill(c, w, r, want > WINDOW ? want : WINDOW);
+	c->wat = r->at;
+	c->wlen = got;
 found:
-	w->used = ++c->clock;
-	*avail = w->len - (size_t)(r->at - w->at);
-	return w->b + (r->at - w->at);
+	*avail = c->wlen - (size_t)(r->at - c->wat);
+	return c->win + (r->at - c->wat);
 }
 
 /* Cuts field k, row[start..end), at the delimiter at end. */

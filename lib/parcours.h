@@ -824,10 +824,11 @@ const struct pc_field *pc_latest_row(struct pc_latest *, size_t i,
 void	 pc_latest_free(struct pc_latest *);
 
 /*
- * The same as pc_latest_load(), but a row that stands in a regular file
- * as its fields (pc_row.at) stays there: only its key and its place are
- * kept, and it is read again when asked for, through a cursor.  A table
- * from a pipe, or a row with a quote, is kept whole as before.  A row
+ * The same as pc_latest_load(), but a key's first row, when it stands in
+ * a regular file as its fields (pc_row.at), stays there: only its key and
+ * its place are kept, and it is read again when asked for, through a
+ * cursor.  A table from a pipe, a correction, or a row with a quote, is
+ * kept whole as before.  A row
  * that is no longer where it was (the file rewritten under the run) ends
  * the program, status 4, with file and line.
  */
