@@ -451,8 +451,8 @@ changed(const struct pc_latest *l, const struct lrow *r)
 static const char *
 fetch(struct pc_latest_cursor *c, const struct lrow *r, size_t *avail)
 {
-	size_t want = (size_t)r->atlen + 1, got = 0;
-	ssize_t n;
+	size_t want = (size_t)r->atlen + 1;
+	ssize_t got;
 
 	if (c->wat != -1 && r->at >= c->wat &&
 	    (size_t)(r->at - c->wat) + want <= c->wlen)
@@ -465,23 +465,14 @@ fetch(struct pc_latest_cursor *c, const struct lrow *r, size_t *avail)
 		c->wcap = want;
 	}
 	c->wat = -1;
-	while (got < want) {
-		n = pread(c->l->fd, c->win + got, want - got,
-		    r->at + (off_t)got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			pc_warnx("%s: %s", c->l->name, strerror(errno));
-			exit(PC_EXIT_IO);
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	if ((got = pc_pread_upto(c->l->fd, c->win, want, r->at)) == -1) {
+		pc_warnx("%s: %s", c->l->name, strerror(errno));
+		exit(PC_EXIT_IO);
 	}
-	if (got < r->atlen)
+	if ((size_t)got < r->atlen)
 		changed(c->l, r);	/* cut short */
 	c->wat = r->at;
-	c->wlen = got;
+	c->wlen = (size_t)got;
 found:
 	*avail = c->wlen - (size_t)(r->at - c->wat);
 	return c->win + (r->at - c->wat);

@@ -241,6 +241,11 @@ int	 pc_reader_next(struct pc_reader *, struct pc_row **, char *err,
 	    size_t errsz);
 void	 pc_reader_close(struct pc_reader *);
 const char *pc_reader_name(const struct pc_reader *);
+/*
+ * Up to n bytes of fd at offset at, fewer only at the end of the file:
+ * the count, or -1 with errno (io.c).
+ */
+ssize_t	 pc_pread_upto(int fd, void *, size_t n, off_t at);
 /* The delimiter in use (the option's, else the file name's). */
 int	 pc_reader_delim(const struct pc_reader *);
 /* A descriptor of the input to pread rows again from (pc_row.at), or -1. */

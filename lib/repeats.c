@@ -202,22 +202,12 @@ write_all(struct pc_repeats *rs, int fd, const void *p, size_t n, off_t at)
 static void
 read_all(struct pc_repeats *rs, int fd, void *p, size_t n, off_t at)
 {
-	char *s = p;
-	ssize_t r;
+	ssize_t r = pc_pread_upto(fd, p, n, at);
 
-	while (n > 0) {
-		r = pread(fd, s, n, at);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;	/* shorter than written */
-			tmp_failed(rs);
-		}
-		s += r;
-		n -= (size_t)r;
-		at += r;
-	}
+	if (r != -1 && (size_t)r < n)
+		errno = EIO;	/* shorter than written */
+	if (r == -1 || (size_t)r < n)
+		tmp_failed(rs);
 }
 
 static void

@@ -46,6 +46,14 @@ setup() {
 	assert_output "$(printf '2\tk1|a,b\n3\tk2|')"
 }
 
+# Table $1 lean (lean.txt) and kept whole (whole.txt): $2 rows, the same.
+same_rows() {
+	latestread "$1" id > whole.txt
+	latestread -l "$1" id > lean.txt
+	[ "$(wc -l < lean.txt)" -eq "$2" ]
+	cmp whole.txt lean.txt
+}
+
 @test "a lean table over many windows of the file, with a row longer than a window" {
 	awk 'BEGIN {
 		print "id,a,b,c"
@@ -58,10 +66,7 @@ setup() {
 			}
 		}
 	}' > big.csv
-	latestread big.csv id > whole.txt
-	latestread -l big.csv id > lean.txt
-	[ "$(wc -l < lean.txt)" -eq 2501 ]
-	cmp whole.txt lean.txt
+	same_rows big.csv 2501
 	[ "$(grep -c '^1202	long|' lean.txt)" -eq 1 ]
 	[ "$(awk -F'|' '/^1202\t/ { print length($2) }' lean.txt)" -eq 300000 ]
 	grep -q '^3002	k500|0*3000||3000$' lean.txt
@@ -70,8 +75,8 @@ setup() {
 
 @test "a lean table whose corrections come in no order, then in order: the rows kept whole give the same" {
 	# 4,000 pathways, then 1,500 corrections in a shuffled order, then
-	# 1,000 in the order of the first rows: read from three places of the
-	# file at once, past the windows.
+	# 1,000 in the order of the first rows: the corrections kept whole,
+	# the first rows read again in the file's order.
 	awk 'BEGIN {
 		print "id,a,b"
 		for (i = 1; i <= 4000; i++)
@@ -84,10 +89,7 @@ setup() {
 		for (i = 1; i <= 4000; i += 4)
 			printf "k%d,%0160d,in order\n", i, i
 	}' > c.csv
-	latestread c.csv id > whole.txt
-	latestread -l c.csv id > lean.txt
-	[ "$(wc -l < lean.txt)" -eq 4000 ]
-	cmp whole.txt lean.txt
+	same_rows c.csv 4000
 	[ "$(grep -c '|in order$' lean.txt)" -eq 1000 ]
 	[ "$(grep -c '|shuffled ' lean.txt)" -gt 500 ]
 }
