@@ -163,6 +163,7 @@ struct pool {
 	struct pc_annotate	*a;
 	const struct pc_latest	*l;
 	pc_annotate_fn		 fn;
+	int			 plain;	/* rows may go out as read */
 };
 
 static void
@@ -200,7 +201,8 @@ judge_batch(struct judge *j, struct batch *b)
 	struct pc_annotate *a = j->p->a;
 	const struct pc_field *f;
 	unsigned long line;
-	size_t i, k;
+	const char *raw;
+	size_t i, k, rawlen;
 	int rc;
 
 	pc_buf_clear(&b->out);
@@ -222,6 +224,17 @@ judge_batch(struct judge *j, struct batch *b)
 			b->nbad++;
 		if (rc & PC_ANNOTATE_SKIP)
 			continue;
+		if (j->p->plain && (raw = pc_latest_plain(j->cur, a->delim,
+		    &rawlen)) != NULL) {
+			pc_buf_add(&b->out, raw, rawlen);
+			for (k = 0; k < a->nadd; k++) {
+				j->fv[k].s = j->addv[k];
+				j->fv[k].len = strlen(j->addv[k]);
+			}
+			pc_csv_format_more(&b->out, j->fv, a->nadd, a->delim,
+			    a->safe_csv);
+			continue;
+		}
 		/* Fields by their length: a NUL byte inside stays there. */
 		for (k = 0; k < a->nin; k++)
 			if (a->kind[k] == PSEUDONYM) {
@@ -328,6 +341,15 @@ judge_all(struct pc_annotate *a, const struct pc_latest *l, const char *name,
 	int rc = 0;
 
 	p.nrows = pc_latest_nrows(l);
+	/*
+	 * A row read again from the file is most of a run's output, as it
+	 * was read: copied whole, rather than cut and put together again,
+	 * when every input column passes through and the added ones follow.
+	 */
+	p.plain = !a->safe_csv;
+	for (i = 0; i < a->nin; i++)
+		if (a->kind[i] != PASS)
+			p.plain = 0;
 	p.nbatch = (p.nrows + ANNOTATE_BATCH - 1) / ANNOTATE_BATCH;
 	if (a->fork != NULL && a->join != NULL)
 		nj = (size_t)pc_threads();

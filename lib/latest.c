@@ -90,6 +90,8 @@ struct pc_latest_cursor {
 	off_t		 wat;		/* win[0]'s offset; -1: empty */
 	char		*row;		/* the row read, cut by NULs */
 	size_t		 rowcap;
+	const char	*raw;		/* its bytes in the window, if read */
+	size_t		 rawlen;
 };
 
 /* The field at p in a packed row: its bytes, its length; then the next. */
@@ -537,7 +539,25 @@ reread(struct pc_latest_cursor *c, const struct lrow *r)
 	    memcmp(c->f[l->kc].s, key, klen) != 0 ||
 	    (uint32_t)pc_hash(c->row, n) != r->sum)
 		changed(l, r);
+	c->raw = src;
+	c->rawlen = n;
 	return c->f;
+}
+
+/*
+ * A row read from the file has no quote and no line end (the reader's
+ * fast path), and no field holds the delimiter it was cut at: written
+ * back with that delimiter, its fields are its bytes, unless one holds a
+ * CR, which a writer quotes.
+ */
+const char *
+pc_latest_plain(const struct pc_latest_cursor *c, int delim, size_t *n)
+{
+	if (c->raw == NULL || delim != c->l->delim ||
+	    memchr(c->raw, '\r', c->rawlen) != NULL)
+		return NULL;
+	*n = c->rawlen;
+	return c->raw;
 }
 
 const struct pc_field *
@@ -549,6 +569,7 @@ pc_latest_read(struct pc_latest_cursor *c, size_t i, unsigned long *line)
 
 	if (line != NULL)
 		*line = r->line;
+	c->raw = NULL;
 	if (r->at != -1)
 		return reread(c, r);
 	for (k = 0; k < c->l->ncols; k++) {

@@ -300,6 +300,9 @@ void	 pc_csv_format_row(struct pc_buf *, const char *const *,
 /* The same from fields, as pc_writer_row writes them. */
 void	 pc_csv_format_fields(struct pc_buf *, const struct pc_field *,
 	    size_t n, int delim, int safe);
+/* Cells that go on a row already begun, each after a delimiter; its end. */
+void	 pc_csv_format_more(struct pc_buf *, const struct pc_field *,
+	    size_t n, int delim, int safe);
 /*
  * --safe-csv: cells a spreadsheet would run as formulas are made text.
  * PC_OPT_SAFE_CSV is its getopt_long value in every tool.
@@ -848,6 +851,14 @@ struct pc_latest_cursor;
 struct pc_latest_cursor *pc_latest_cursor(const struct pc_latest *);
 const struct pc_field *pc_latest_read(struct pc_latest_cursor *, size_t i,
 	    unsigned long *line);
+/*
+ * The bytes of the row the cursor read last, as they stand in the file,
+ * when a CSV writer with delimiter delim (no --safe-csv) would write its
+ * fields to the same bytes; NULL otherwise (a row kept in memory, or one
+ * that needs quotes).  Valid until the cursor's next read.
+ */
+const char *pc_latest_plain(const struct pc_latest_cursor *, int delim,
+	    size_t *n);
 void	 pc_latest_cursor_free(struct pc_latest_cursor *);
 
 /* ---- events.c: the event table in memory, by pathway -------------------- */

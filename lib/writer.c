@@ -227,6 +227,17 @@ pc_csv_format_fields(struct pc_buf *b, const struct pc_field *f, size_t n,
 }
 
 void
+pc_csv_format_more(struct pc_buf *b, const struct pc_field *f, size_t n,
+    int delim, int safe)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		put_cell(b, f[i].s, f[i].len, delim, safe, 0);
+	pc_buf_addc(b, '\n');
+}
+
+void
 pc_writer_safe_csv(struct pc_writer *w, int on)
 {
 	w->safe = on;

@@ -162,6 +162,46 @@ same_rows() {
 	done
 }
 
+@test "ald30-check: a row read again goes out as read only where a writer would write it so" {
+	# A CR inside a field, a field a spreadsheet would run, a tab in a
+	# CSV field; then -t, --safe-csv, and a run on its own output, whose
+	# added columns are replaced in place.
+	printf '%s\n' pathway_id,birth_date,icd10,note \
+	    0000-00000000000000000001,1960-01-01,C50.9,plain \
+	    $'0000-00000000000000000002,1960-01-01,C50.9,a\rb' \
+	    0000-00000000000000000003,1960-01-01,C50.9,=1+1 \
+	    $'0000-00000000000000000004,1960-01-01,C50.9,a\tb' > p.csv
+	printf '%s\n' pathway_id,date,kind,until,detail,source,recorded_at > e.csv
+	# Status 1: no pathway has its ALD request recorded.
+	v='no-request,no ALD request recorded,'
+	t=$'\t' cr=$'\r'
+	run ald30-check -n 2026-11-23 -E e.csv p.csv
+	assert_failure 1
+	assert_output "pathway_id,birth_date,icd10,note,ald30_status,ald30_reason,ald30_until
+0000-00000000000000000001,1960-01-01,C50.9,plain,$v
+0000-00000000000000000002,1960-01-01,C50.9,\"a${cr}b\",$v
+0000-00000000000000000003,1960-01-01,C50.9,=1+1,$v
+0000-00000000000000000004,1960-01-01,C50.9,a${t}b,$v"
+	printf '%s\n' "$output" > o.csv
+	run ald30-check -t -n 2026-11-23 -E e.csv p.csv
+	assert_failure 1
+	[ "${lines[2]}" = "0000-00000000000000000002${t}1960-01-01${t}C50.9${t}\"a${cr}b\"${t}no-request${t}no ALD request recorded${t}" ]
+	[ "${lines[4]}" = "0000-00000000000000000004${t}1960-01-01${t}C50.9${t}\"a${t}b\"${t}no-request${t}no ALD request recorded${t}" ]
+	run ald30-check --safe-csv -n 2026-11-23 -E e.csv p.csv
+	assert_failure 1
+	[ "${lines[3]}" = "0000-00000000000000000003,1960-01-01,C50.9,'=1+1,$v" ]
+	run ald30-check -n 2026-11-23 -E e.csv o.csv
+	assert_failure 1
+	assert_output "$(cat o.csv)"
+	# What a pipe gives, its rows kept whole and written field by field.
+	for opt in -t --safe-csv -p; do
+		run ald30-check $opt -n 2026-11-23 -E e.csv p.csv
+		file_out=$output
+		run bash -c "cat p.csv | ald30-check $opt -n 2026-11-23 -E e.csv -"
+		[ "$output" = "$file_out" ]
+	done
+}
+
 # rcp-record -P with the pathway table p.csv, read from $1 (cat p.csv |).
 rcp_p() { cat p.csv | rcp-record -P "$1" "${@:2}"; }
 
