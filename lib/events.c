@@ -62,8 +62,13 @@ struct pc_events {
 	struct cev	*ev;		/* in the file's order */
 	size_t		 n, cap;
 	struct strset	 ids;		/* the pathways */
-	uint32_t	*first, *count;	/* of each pathway, into order */
+	/*
+	 * Pathway p's event numbers are order[first[p] .. first[p + 1]):
+	 * its first and its count on one cache line, a miss less a look-up.
+	 */
+	uint32_t	*first;		/* ids.n + 1 */
 	uint32_t	*order;		/* event numbers, by pathway */
+	uint32_t	*count;		/* of each pathway, until grouped */
 	size_t		 countcap;
 	struct strset	 kinds, sources;
 	struct strset	 pairs;		/* of kind and source, as bytes */
@@ -254,14 +259,25 @@ group(struct pc_events *e, const uint32_t *where)
 	size_t i, p, npw = e->ids.n;
 	uint32_t *next;
 
-	e->first = pc_table_alloc(npw ? npw : 1, sizeof *e->first);
+	e->first = pc_table_alloc(npw + 1, sizeof *e->first);
 	e->order = pc_table_alloc(e->n ? e->n : 1, sizeof *e->order);
 	next = pc_xcalloc(npw ? npw : 1, sizeof *next);
-	for (p = 1; p < npw; p++)
-		e->first[p] = next[p] = e->first[p - 1] + e->count[p - 1];
+	for (p = 1; p <= npw; p++)
+		e->first[p] = e->first[p - 1] + e->count[p - 1];
+	for (p = 0; p < npw; p++)
+		next[p] = e->first[p];
 	for (i = 0; i < e->n; i++)
 		e->order[next[where[i]]++] = (uint32_t)i;
 	free(next);
+	pc_table_free(e->count, e->countcap, sizeof *e->count);
+	e->count = NULL;
+	e->countcap = 0;
+}
+
+static size_t
+count_of(const struct pc_events *e, size_t p)
+{
+	return e->first[p + 1] - e->first[p];
 }
 
 /* Event numbers by date, then by number (the file's order). */
@@ -284,7 +300,7 @@ sort_dates(struct pc_events *e)
 
 	for (p = 0; p < e->ids.n; p++) {
 		uint32_t *o = &e->order[e->first[p]];
-		size_t n = e->count[p];
+		size_t n = count_of(e, p);
 
 		if (n > max)
 			max = n;
@@ -650,22 +666,26 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 	return e;
 }
 
-/* The struct pc_event of each event of pathway p, into out. */
-static void
-spell(const struct pc_events *e, long p, struct pc_event *out)
+/*
+ * The struct pc_event of each event of pathway p, id, into out.  The id
+ * is its slot's string: e->ids.s[p] would be a miss of its own.
+ */
+static size_t
+spell(const struct pc_events *e, size_t p, const char *id,
+    struct pc_event *out)
 {
 	const struct cev *c;
 	const uint32_t *o;
 	struct pair pr;
-	size_t i;
+	size_t i, n = count_of(e, p);
 
 	o = &e->order[e->first[p]];
-	for (i = 0; i < e->count[p]; i++)
+	for (i = 0; i < n; i++)
 		__builtin_prefetch(&e->ev[o[i]]);
-	for (i = 0; i < e->count[p]; i++) {
+	for (i = 0; i < n; i++) {
 		c = &e->ev[o[i]];
 		memcpy(&pr, e->pairs.s[c->ks], sizeof pr);
-		out[i].pathway_id = e->ids.s[p];
+		out[i].pathway_id = id;
 		out[i].date = c->date;
 		out[i].kind = e->kinds.s[pr.kind];
 		out[i].until = c->until;
@@ -673,8 +693,9 @@ spell(const struct pc_events *e, long p, struct pc_event *out)
 		out[i].source = e->sources.s[pr.source];
 		out[i].line = c->line;
 		out[i].seq = o[i];
-		out[i].pathway = (size_t)p;
+		out[i].pathway = p;
 	}
+	return n;
 }
 
 /*
@@ -715,7 +736,6 @@ pc_events_prefetch(const struct pc_events *e, const char *const *ids,
 			p[k] = (long)sl->i - 1;
 			__builtin_prefetch(sl->s - sizeof(uint32_t));
 			__builtin_prefetch(&e->first[p[k]]);
-			__builtin_prefetch(&e->count[p[k]]);
 		}
 		for (k = 0; k < m; k++)
 			if (p[k] >= 0)
@@ -726,7 +746,7 @@ pc_events_prefetch(const struct pc_events *e, const char *const *ids,
 			if (p[k] < 0)
 				continue;
 			o = &e->order[e->first[p[k]]];
-			for (i = 0; i < e->count[p[k]]; i++)
+			for (i = 0; i < count_of(e, (size_t)p[k]); i++)
 				__builtin_prefetch(&e->ev[o[i]]);
 		}
 	}
@@ -737,15 +757,18 @@ static const struct pc_event *
 get(const struct pc_events *e, const char *pathway_id, size_t *n,
     struct pc_event *out)
 {
-	long p;
+	const struct slot *sl;
+	size_t len;
 
 	*n = 0;
-	if (e == NULL)
+	if (e == NULL || e->ids.n == 0)
 		return NULL;
-	if ((p = index_of(&e->ids, pathway_id, strlen(pathway_id))) == -1)
+	len = strlen(pathway_id);
+	sl = &e->ids.slot[find(&e->ids, hash(pathway_id, len), pathway_id,
+	    len)];
+	if (sl->i == 0)
 		return NULL;
-	spell(e, p, out);
-	*n = e->count[p];
+	*n = spell(e, sl->i - 1, sl->s, out);
 	return out;
 }
 
@@ -812,7 +835,7 @@ pc_events_free(struct pc_events *e)
 	strset_free(&e->pairs);
 	strset_free(&e->raw);
 	free(e->rawkind);
-	pc_table_free(e->first, e->ids.n ? e->ids.n : 1, sizeof *e->first);
+	pc_table_free(e->first, e->ids.n + 1, sizeof *e->first);
 	pc_table_free(e->order, e->n ? e->n : 1, sizeof *e->order);
 	pc_table_free(e->count, e->countcap, sizeof *e->count);
 	free(e->out);
