@@ -84,14 +84,12 @@ struct run {
 	size_t			 ncodes;
 	struct term		*terms[NKINDS];
 	size_t			 nterms[NKINDS];
-	struct pc_events	*ev;
 	long			 asof;
 	int			 warn;
 	int			 problems;	/* -p */
 	struct pc_key		 pseudo;	/* --pseudonymize */
 	int			 found;		/* a problem row */
 	struct pc_annotate	 an;
-	struct pc_events_bg	*bg;		/* -E, being read */
 	struct pc_buf		 icd, gp, tmp;	/* the row's checks' */
 	struct verdict		*v;
 	struct pc_evbuf		 eb;	/* the events of the pathway at hand */
@@ -452,7 +450,7 @@ judge(struct run *r, const char *id, const char *icd, long birth,
 
 	memset(v, 0, sizeof *v);
 	/* Only what is known at the as-of date counts. */
-	all = pc_events_get(r->ev, id, &nall, &r->eb);
+	all = pc_events_get(r->an.ev, id, &nall, &r->eb);
 	for (nev = 0; nev < nall && all[nev].date <= r->asof; nev++)
 		;
 	ev = all;
@@ -684,24 +682,6 @@ join_run(void *arg, void *copy)
 	free(c);
 }
 
-/* The events of the next rows, asked for together. */
-static void
-prefetch_run(void *arg, const char *const *ids, size_t n)
-{
-	const struct run *r = arg;
-
-	pc_events_prefetch(r->ev, ids, n);
-}
-
-/* The event table, loaded beside the pathway table's first input. */
-static int
-events_ready(void *arg)
-{
-	struct run *r = arg;
-
-	return pc_events_ready(r->bg, &r->ev, &r->an);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -804,7 +784,7 @@ main(int argc, char *argv[])
 			goto done;
 		}
 		/* Read beside the pathways: pc_annotate_file waits for it. */
-		r.bg = pc_events_start(evpath, vocab);
+		r.an.events = pc_events_start(evpath, vocab);
 	}
 
 	r.an.key = "pathway_id";
@@ -815,8 +795,6 @@ main(int argc, char *argv[])
 	r.an.nadd = NNEW;
 	r.an.outpath = outpath;
 	r.an.delim = delim;
-	r.an.ready = events_ready;
-	r.an.prefetch = prefetch_run;
 	r.an.fork = fork_run;
 	r.an.join = join_run;
 	r.v = &verdict;
@@ -835,7 +813,7 @@ done:
 	free(r.codes);
 	for (i = 0; i < NKINDS; i++)
 		free(r.terms[i]);
-	pc_events_stop(r.bg);
+	pc_events_stop(r.an.events);
 	pc_vocab_free(vocab);
 	return r.an.status;
 }

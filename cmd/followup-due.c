@@ -104,7 +104,6 @@ struct run {
 	struct choice		 choice[NCHOICE];
 	pcre2_match_context	*mctx;
 	struct cardiac		 card;
-	struct pc_events	*ev;
 	const char		*evpath;
 	long			 asof;
 	int			 lead;
@@ -112,7 +111,6 @@ struct run {
 	struct pc_key		 pseudo;	/* --pseudonymize */
 	int			 overdue;
 	struct pc_annotate	 an;
-	struct pc_events_bg	*bg;		/* -E, being read */
 	struct result		*res;
 	struct pc_evbuf		 eb;	/* the events of the pathway at hand */
 	struct pc_buf		 icd;	/* its code, canonical */
@@ -868,7 +866,7 @@ judge_row(struct run *r, const char *where, const char *id,
 	res->rule = ru->name;
 
 	/* Only what is known at the as-of date counts. */
-	all = pc_events_get(r->ev, id, &nall, &r->eb);
+	all = pc_events_get(r->an.ev, id, &nall, &r->eb);
 	for (nev = 0; nev < nall && all[nev].date <= r->asof; nev++)
 		;
 	ev = all;
@@ -1002,24 +1000,6 @@ join_run(void *arg, void *copy)
 	free(c);
 }
 
-/* The events of the next rows, asked for together. */
-static void
-prefetch_run(void *arg, const char *const *ids, size_t n)
-{
-	const struct run *r = arg;
-
-	pc_events_prefetch(r->ev, ids, n);
-}
-
-/* The event table, loaded beside the pathway table's first input. */
-static int
-events_ready(void *arg)
-{
-	struct run *r = arg;
-
-	return pc_events_ready(r->bg, &r->ev, &r->an);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -1129,7 +1109,7 @@ main(int argc, char *argv[])
 			goto done;
 		}
 		/* Read beside the pathways: pc_annotate_file waits for it. */
-		r.bg = pc_events_start(r.evpath, vocab);
+		r.an.events = pc_events_start(r.evpath, vocab);
 	}
 
 	r.an.key = "pathway_id";
@@ -1140,8 +1120,6 @@ main(int argc, char *argv[])
 	r.an.nadd = NNEW;
 	r.an.outpath = outpath;
 	r.an.delim = delim;
-	r.an.ready = events_ready;
-	r.an.prefetch = prefetch_run;
 	r.an.fork = fork_run;
 	r.an.join = join_run;
 	r.res = &res;
@@ -1157,7 +1135,7 @@ done:
 	pc_evbuf_free(&r.eb);
 	pc_buf_free(&r.icd);
 	free_tables(&r);
-	pc_events_stop(r.bg);
+	pc_events_stop(r.an.events);
 	pc_vocab_free(vocab);
 	return r.an.status;
 }

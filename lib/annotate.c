@@ -209,10 +209,10 @@ judge_batch(struct judge *j, struct batch *b)
 	pc_buf_clear(&b->msg);
 	b->nbad = 0;
 	pc_warn_hold(&b->msg);
-	if (a->prefetch != NULL) {
+	if (a->ev != NULL) {
 		for (i = 0; i < b->n; i++)
 			j->keys[i] = pc_latest_key(j->p->l, b->first + i);
-		a->prefetch(j->arg, j->keys, b->n);
+		pc_events_prefetch(a->ev, j->keys, b->n);
 	}
 	for (i = b->first; i < b->first + b->n; i++) {
 		f = pc_latest_read(j->cur, i, &line);
@@ -442,7 +442,7 @@ pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
 		l = pc_latest_load_lean(path, &ro, a->key, err, sizeof err);
 		syserr = pc_syserr != 0;
 	}
-	if (a->ready != NULL && a->ready(arg) == -1) {
+	if (a->events != NULL && pc_events_ready(a->events, &a->ev, a) == -1) {
 		pc_latest_free(l);
 		a->failed = 1;
 		return -2;

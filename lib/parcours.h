@@ -749,11 +749,15 @@ struct pc_annotate {
 	int			  safe_csv;
 	const struct pc_key	 *pseudo;	/* --pseudonymize, or NULL */
 	/*
-	 * If not NULL, called with the tool's argument once an input is read
-	 * and before anything is said of it: -1 ends the run (the tool said
-	 * why), as when a table loaded beside this one failed.
+	 * If not NULL, the event table being read beside the first input
+	 * (pc_events_start): waited for once an input is read, before
+	 * anything is said of it (a table that failed ends the run, status
+	 * 3), then in ev for the row function; the events of each batch's
+	 * pathways are asked for together before the row function looks them
+	 * up (pc_events_prefetch), so that the cache misses of a batch
+	 * overlap instead of following one another.
 	 */
-	int			(*ready)(void *);
+	struct pc_events_bg	*events;
 	/*
 	 * If not NULL, the rows are judged on several threads (pc_threads):
 	 * fork makes, once an input is ready, a copy of the tool's argument
@@ -764,15 +768,8 @@ struct pc_annotate {
 	 */
 	void			*(*fork)(void *);
 	void			 (*join)(void *, void *copy);
-	/*
-	 * If not NULL, called on the thread that judges them with the keys
-	 * of the next rows, up to 256, before the row function sees them:
-	 * the tool asks for what it will look up, so that the cache misses
-	 * of a batch overlap instead of following one another.
-	 */
-	void			 (*prefetch)(void *, const char *const *keys,
-				    size_t n);
 	/* kept by annotate.c */
+	struct pc_events	*ev;		/* events, once read; or NULL */
 	struct pc_writer	 *out;
 	char			**hdr;
 	size_t			  nin, nhdr;
@@ -916,7 +913,7 @@ size_t	 pc_events_count(const struct pc_events *);
 void	 pc_events_free(struct pc_events *);
 /*
  * pc_events_load on a thread of its own, beside the pathway table's
- * reading; pc_events_ready, as a pc_annotate ready, waits for the table
+ * reading; pc_events_ready (pc_annotate's events) waits for the table
  * and puts it in *ev, or says why it failed (status 3) and returns -1;
  * pc_events_stop frees the table too.
  */
