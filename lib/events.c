@@ -37,8 +37,9 @@ struct strset {
 		const char	*s;
 	}		*slot;
 	size_t		 nslot;		/* a power of two */
-	const char	**s;
+	const char	**s;		/* by index, unless nolist */
 	size_t		 n, cap;
+	int		 nolist;	/* found through the slots only */
 };
 
 /*
@@ -188,11 +189,15 @@ intern_h(struct pc_arena *a, struct strset *set, uint32_t h, const char *s,
 	i = find(set, h, s, n);
 	if (set->slot[i].i != 0)
 		return set->slot[i].i - 1;
-	if (set->n == set->cap) {
-		set->cap = set->cap ? set->cap * 2 : 1024;
-		set->s = pc_xreallocarray(set->s, set->cap, sizeof *set->s);
+	set->slot[i].s = keep_len(a, s, n);
+	if (!set->nolist) {
+		if (set->n == set->cap) {
+			set->cap = set->cap ? set->cap * 2 : 1024;
+			set->s = pc_xreallocarray(set->s, set->cap,
+			    sizeof *set->s);
+		}
+		set->s[set->n] = set->slot[i].s;
 	}
-	set->s[set->n] = set->slot[i].s = keep_len(a, s, n);
 	set->slot[i].h = h;
 	set->slot[i].i = (uint32_t)++set->n;	/* n <= events < 2^32 */
 	if (set->n * 2 > set->nslot)
@@ -364,10 +369,12 @@ resolve_group(struct pc_events *e, struct chunk *c, size_t from, size_t to)
 
 		p = intern_h(&e->idarena, ids, c->item[k].h, s, n, &added);
 		/* Grown zeroed: a new pathway's count starts at 0. */
-		if (added && e->countcap < ids->cap) {
-			e->count = pc_table_grow(e->count, e->countcap,
-			    ids->cap, sizeof *e->count);
-			e->countcap = ids->cap;
+		if (added && e->countcap < ids->n) {
+			size_t cap = e->countcap ? e->countcap * 2 : 1024;
+
+			e->count = pc_table_grow(e->count, e->countcap, cap,
+			    sizeof *e->count);
+			e->countcap = cap;
 		}
 		e->count[p]++;
 		e->where[c->item[k].ev] = p;
@@ -528,6 +535,8 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 	uint32_t source = 0, lastkind = UINT32_MAX, lastsource = 0, ks = 0;
 	int rc;
 
+	/* A pathway's id is read from its slot: 8 bytes a pathway saved. */
+	e->ids.nolist = 1;
 	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL) {
 		finish(ho);
 		return -1;
@@ -668,7 +677,8 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 
 /*
  * The struct pc_event of each event of pathway p, id, into out.  The id
- * is its slot's string: e->ids.s[p] would be a miss of its own.
+ * is its slot's string (the ids are kept in no list by index, which
+ * would be a miss of its own).
  */
 static size_t
 spell(const struct pc_events *e, size_t p, const char *id,
