@@ -262,18 +262,16 @@ static void
 group(struct pc_events *e, const uint32_t *where)
 {
 	size_t i, p, npw = e->ids.n;
-	uint32_t *next;
+	uint32_t *next = e->count;	/* done with: the next place of each */
 
 	e->first = pc_table_alloc(npw + 1, sizeof *e->first);
 	e->order = pc_table_alloc(e->n ? e->n : 1, sizeof *e->order);
-	next = pc_xcalloc(npw ? npw : 1, sizeof *next);
 	for (p = 1; p <= npw; p++)
 		e->first[p] = e->first[p - 1] + e->count[p - 1];
 	for (p = 0; p < npw; p++)
 		next[p] = e->first[p];
 	for (i = 0; i < e->n; i++)
 		e->order[next[where[i]]++] = (uint32_t)i;
-	free(next);
 	pc_table_free(e->count, e->countcap, sizeof *e->count);
 	e->count = NULL;
 	e->countcap = 0;
