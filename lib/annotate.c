@@ -224,15 +224,16 @@ judge_batch(struct judge *j, struct batch *b)
 			b->nbad++;
 		if (rc & PC_ANNOTATE_SKIP)
 			continue;
+		for (k = 0; k < a->nadd; k++) {
+			j->fv[a->pos[k]].s = j->addv[k];
+			j->fv[a->pos[k]].len = strlen(j->addv[k]);
+		}
+		/* Plain: every added column follows the input's, in order. */
 		if (j->p->plain && (raw = pc_latest_plain(j->cur, a->delim,
 		    &rawlen)) != NULL) {
 			pc_buf_add(&b->out, raw, rawlen);
-			for (k = 0; k < a->nadd; k++) {
-				j->fv[k].s = j->addv[k];
-				j->fv[k].len = strlen(j->addv[k]);
-			}
-			pc_csv_format_more(&b->out, j->fv, a->nadd, a->delim,
-			    a->safe_csv);
+			pc_csv_format_more(&b->out, j->fv + a->nin, a->nadd,
+			    a->delim, a->safe_csv);
 			continue;
 		}
 		/* Fields by their length: a NUL byte inside stays there. */
@@ -241,12 +242,8 @@ judge_batch(struct judge *j, struct batch *b)
 				j->fv[k].s = pc_pseudonym(a->pseudo, a->hdr[k],
 				    f[k].s, f[k].len, j->ps[k]);
 				j->fv[k].len = strlen(j->fv[k].s);
-			} else
+			} else if (a->kind[k] == PASS)
 				j->fv[k] = f[k];
-		for (k = 0; k < a->nadd; k++) {
-			j->fv[a->pos[k]].s = j->addv[k];
-			j->fv[a->pos[k]].len = strlen(j->addv[k]);
-		}
 		pc_csv_format_fields(&b->out, j->fv, a->nhdr, a->delim,
 		    a->safe_csv);
 	}

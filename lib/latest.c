@@ -15,12 +15,14 @@
  *
  * A lean table (pc_latest_load_lean) goes further: a key's first row,
  * when it stands in a regular file as its fields, cut at each delimiter,
- * is not copied at all (a correction is kept whole, as before).  Its key and its place in the file are kept, and a cursor reads it
- * again, a window of the file at a time (see struct pc_latest_cursor).  The file's bytes are then in the page cache,
- * which costs nothing more; the 260 bytes of a pathway row kept here were
- * half of ald30-check's memory and a tenth of its time.  A row read again
- * must have the same fields, key and bytes (to a 32-bit sum) as when it
- * was read: the file was otherwise rewritten under the run, which ends it.
+ * is not copied at all (a correction is kept whole, as before).  Its key
+ * and its place in the file are kept, and a cursor reads it again, a
+ * window of the file at a time (WINDOW).  The file's bytes are then in
+ * the page cache, which costs nothing more; the 260 bytes of a pathway
+ * row kept here were half of ald30-check's memory and a tenth of its
+ * time.  A row read again must have the same fields, key and bytes (to a
+ * 32-bit sum) as when it was read: the file was otherwise rewritten under
+ * the run, which ends it.
  * Appending is safe, and so is replacing the file by a rename (the table
  * holds the file it read open).
  */
@@ -74,9 +76,9 @@ struct pc_latest {
 /*
  * A row left in the file is the first of its key (a correction is kept
  * whole), so that rows, asked for in the order of the keys' first rows,
- * come in the file's order: read a window at a time.
+ * come in the file's order: read a window at a time.  make check-asan,
+ * check-tsan and the fuzz targets set it small.
  */
-/* make check-asan, check-tsan and the fuzz target set it small. */
 #ifndef LATEST_WINDOW
 #define LATEST_WINDOW	(256u << 10)
 #endif
