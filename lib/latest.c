@@ -242,7 +242,7 @@ put(struct pc_latest *l, struct lrow *r, const struct pc_row *row, int fresh)
 		r->at = row->at;
 		r->atlen = (uint32_t)row->atlen;
 		/* Its fields lie end to end, each cut by a NUL. */
-		r->sum = (uint32_t)pc_hash(row->f[0].s, row->atlen);
+		r->sum = (uint32_t)pc_sum(row->f[0].s, row->atlen);
 		return;
 	}
 	need = packed_size(l, row);
@@ -539,7 +539,7 @@ reread(struct pc_latest_cursor *c, const struct lrow *r)
 	key = key_of(l, r, &klen);
 	if (k != l->ncols || c->f[l->kc].len != klen ||
 	    memcmp(c->f[l->kc].s, key, klen) != 0 ||
-	    (uint32_t)pc_hash(c->row, n) != r->sum)
+	    (uint32_t)pc_sum(c->row, n) != r->sum)
 		changed(l, r);
 	c->raw = src;
 	c->rawlen = n;

@@ -100,6 +100,8 @@ pc_buf_clear(struct pc_buf *b)
 /* ---- hash.c: the in-memory tables' hash (never 0) --------------------- */
 
 uint64_t pc_hash(const char *, size_t);
+/* A checksum of a long string, in four lanes side by side (hash.c). */
+uint64_t pc_sum(const char *, size_t);
 
 /* ---- arena.c: pieces freed all at once -------------------------------- */
 
