@@ -784,7 +784,8 @@ main(int argc, char *argv[])
 			goto done;
 		}
 		/* Read beside the pathways: pc_annotate_file waits for it. */
-		r.an.events = pc_events_start(evpath, vocab);
+		r.an.events = pc_events_start(evpath, vocab,
+		    (const char *const *)argv, (size_t)argc);
 	}
 
 	r.an.key = "pathway_id";

@@ -1109,7 +1109,8 @@ main(int argc, char *argv[])
 			goto done;
 		}
 		/* Read beside the pathways: pc_annotate_file waits for it. */
-		r.an.events = pc_events_start(r.evpath, vocab);
+		r.an.events = pc_events_start(r.evpath, vocab,
+		    (const char *const *)argv, (size_t)argc);
 	}
 
 	r.an.key = "pathway_id";

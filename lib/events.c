@@ -160,6 +160,24 @@ grow(struct strset *set)
 	pc_table_free(sl, old, sizeof *sl);
 }
 
+/*
+ * Slots for about n strings from the start, up to 2^25 (the table still
+ * grows past them): each doubling as a set fills is a table the kernel
+ * clears and every string moved again.
+ */
+static void
+reserve(struct strset *set, size_t n)
+{
+	size_t ns = 1024;
+
+	while (ns < ((size_t)1 << 25) && ns < n * 2 + 1)
+		ns *= 2;
+	if (set->nslot == 0) {
+		set->slot = pc_table_alloc(ns, sizeof *set->slot);
+		set->nslot = ns;
+	}
+}
+
 /* The index of s in set, or -1. */
 static long
 index_of(const struct strset *set, const char *s, size_t n)
@@ -535,7 +553,7 @@ ho_free(struct handoff *ho)
  */
 static int
 load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
-    struct handoff *ho, char *err, size_t errsz)
+    size_t expect, struct handoff *ho, char *err, size_t errsz)
 {
 	static const char *cols[] = { "pathway_id", "date", "kind", "until",
 	    "detail", "source" };
@@ -553,6 +571,7 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 
 	/* A pathway's id is read from its slot: 8 bytes a pathway saved. */
 	e->ids.nolist = 1;
+	reserve(&e->ids, expect);
 	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL) {
 		finish(ho);
 		return -1;
@@ -682,7 +701,7 @@ pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
 	struct handoff *ho = ho_new();
 	int rc;
 
-	rc = load(e, path, vocab, ho, err, errsz);
+	rc = load(e, path, vocab, 0, ho, err, errsz);
 	ho_free(ho);
 	if (rc == -1) {
 		pc_events_free(e);
@@ -879,6 +898,7 @@ struct pc_events_bg {
 	int			 started, joined;
 	char			*path;
 	const struct pc_vocab	*vocab;
+	size_t			 expect;	/* pathways, about */
 	struct pc_events	*e;	/* being loaded */
 	struct handoff		*ho;
 	int			 rc;
@@ -891,17 +911,22 @@ load_bg(void *arg)
 {
 	struct pc_events_bg *b = arg;
 
-	b->rc = load(b->e, b->path, b->vocab, b->ho, b->err, sizeof b->err);
+	b->rc = load(b->e, b->path, b->vocab, b->expect, b->ho, b->err,
+	    sizeof b->err);
 	return NULL;
 }
 
 struct pc_events_bg *
-pc_events_start(const char *path, const struct pc_vocab *vocab)
+pc_events_start(const char *path, const struct pc_vocab *vocab,
+    const char *const *paths, size_t n)
 {
 	struct pc_events_bg *b = pc_xcalloc(1, sizeof *b);
+	size_t i;
 
 	b->path = pc_xstrdup(path);
 	b->vocab = vocab;
+	for (i = 0; i < n; i++)
+		b->expect += pc_rows_guess(paths[i]);
 	b->e = pc_xcalloc(1, sizeof *b->e);
 	b->ho = ho_new();
 	/* No thread: pc_events_ready loads it then, as before. */

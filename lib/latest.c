@@ -133,13 +133,21 @@ len_size(size_t n)
 	return n < LONGLEN ? 1 : 1 + sizeof(uint32_t);
 }
 
+/*
+ * Most tables are read from a regular file: their slots are sized at
+ * once for the rows it holds about (pc_rows_guess_fd), up to 2^25.
+ */
+#define GUESS_MAX	(1u << 25)
+
 static void
-rehash(struct pc_latest *l)
+rehash(struct pc_latest *l, size_t rows)
 {
 	struct slot *old = l->slot;
 	size_t i, j, nold = l->nslot;
 
 	l->nslot = l->nslot ? l->nslot * 2 : 1024;
+	while (l->nslot < GUESS_MAX && l->nslot * 3 < rows * 4)
+		l->nslot *= 2;
 	l->slot = pc_table_alloc(l->nslot, sizeof *l->slot);
 	for (i = 0; i < nold; i++) {
 		if (old[i].i == 0)
@@ -260,9 +268,9 @@ load(const char *path, const struct pc_readopt *ro, const char *key,
 	struct pc_row *row;
 	struct pc_latest *l;
 	long kc;
-	size_t i, h, klen;
+	size_t i, h, klen, rows = 0;
 	uint32_t hk;
-	int rc;
+	int rc, fd;
 
 	if ((rd = pc_reader_open(path, ro, err, errsz)) == NULL)
 		return NULL;
@@ -291,7 +299,12 @@ load(const char *path, const struct pc_readopt *ro, const char *key,
 				l->kept[c] = 1;
 		}
 	}
-	rehash(l);
+	if ((fd = l->fd != -1 ? l->fd : pc_reader_dupfd(rd)) != -1) {
+		rows = pc_rows_guess_fd(fd);
+		if (fd != l->fd)
+			close(fd);
+	}
+	rehash(l, rows);
 	while ((rc = pc_reader_next(rd, &row, err, errsz)) == 1) {
 		const char *k;
 		struct slot *sl;
@@ -341,7 +354,7 @@ load(const char *path, const struct pc_readopt *ro, const char *key,
 		sl->h = hk;
 		sl->i = (uint32_t)++l->n;
 		if (l->n * 4 > l->nslot * 3)
-			rehash(l);
+			rehash(l, 0);
 	}
 	pc_reader_close(rd);
 	if (rc == -1) {

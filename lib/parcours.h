@@ -248,6 +248,12 @@ const char *pc_reader_name(const struct pc_reader *);
  * the count, or -1 with errno (io.c).
  */
 ssize_t	 pc_pread_upto(int fd, void *, size_t n, off_t at);
+/*
+ * About how many lines a regular file holds, from samples of it; 0 if it
+ * is not one (io.c).  A hint for sizing tables, never a count.
+ */
+size_t	 pc_rows_guess_fd(int fd);
+size_t	 pc_rows_guess(const char *path);
 /* The delimiter in use (the option's, else the file name's). */
 int	 pc_reader_delim(const struct pc_reader *);
 /* A descriptor of the input to pread rows again from (pc_row.at), or -1. */
@@ -921,8 +927,12 @@ void	 pc_events_free(struct pc_events *);
  */
 struct pc_events_bg;
 struct pc_annotate;
+/*
+ * The pathway tables the events will be joined to (paths, n) size the
+ * table's index of pathways from the start (pc_rows_guess).
+ */
 struct pc_events_bg *pc_events_start(const char *path,
-	    const struct pc_vocab *);
+	    const struct pc_vocab *, const char *const *paths, size_t n);
 int	 pc_events_ready(struct pc_events_bg *, struct pc_events **,
 	    struct pc_annotate *);
 void	 pc_events_stop(struct pc_events_bg *);
