@@ -4,11 +4,12 @@
  * pps-render): memory grows with the events only, and a pathway's events
  * come sorted by date.
  *
- * Millions of events, so each is held in 24 bytes, plus 4 for the index:
+ * Millions of events, so each is held in 16 bytes, plus 4 for the index:
  * dates as days, the kind and the source as the index of their pair in a
  * set of distinct pairs (a table has a dozen kinds and a few sources), the
- * detail in an arena of large blocks freed at once, the event's number
- * its place in the file.  Each pathway id is kept once.  The events stay
+ * detail as its place in one buffer of them all, the event's number its
+ * place in the file, and its line worked out from that number (a record
+ * that spans lines is noted aside).  Each pathway id is kept once.  The events stay
  * in the file's order; a counting sort on the pathway's index lists their
  * numbers pathway by pathway, in the file's order within a pathway; a
  * table is written in date order, so a pathway's list is only sorted when
@@ -43,16 +44,30 @@ struct strset {
 };
 
 /*
- * 24 bytes: every byte of five million events is memory the kernel must
- * clear before it is used, which showed in the profiles.  A table has a
- * dozen kinds and a few sources, so an event keeps the number of its
- * (kind, source) pair.
+ * 16 bytes: every byte of five million events is memory the kernel must
+ * clear before it is used, which showed in the profiles (24 bytes were
+ * 120 MB of ald30-check's 320 at a million pathways), and four events
+ * share a cache line.  A table has a dozen kinds and a few sources, so an
+ * event keeps the number of its (kind, source) pair, below 2^16.  Its
+ * detail is at an offset of 48 bits into e->det (0: empty).
  */
 struct cev {
-	const char	*detail;
-	uint32_t	 line;
 	int32_t		 date, until;	/* days; PC_NODATE: no until */
-	uint32_t	 ks;		/* into e->pairs */
+	uint32_t	 detlo;
+	uint16_t	 dethi;
+	uint16_t	 ks;		/* into e->pairs */
+};
+
+#define MAXPAIRS	UINT16_MAX
+
+/*
+ * Event seq was read at line seq + 2 + extra: from event seq on, until
+ * the next change.  A change is a record over several lines, or a header
+ * that is not on line 1: rare, so a short list.
+ */
+struct linex {
+	uint32_t	 seq;
+	uint32_t	 extra;
 };
 
 struct pair {
@@ -77,7 +92,11 @@ struct pc_events {
 	uint32_t	*rawkind;	/* and their canonical form's index */
 	struct pc_event	*out;		/* pc_events_of()'s answer */
 	size_t		 max;		/* events of the busiest pathway */
-	struct pc_arena	 arena;		/* details, kinds, sources */
+	char		*det;		/* the details, each ended by a NUL */
+	size_t		 detlen, detcap;
+	struct linex	*linex;		/* by seq */
+	size_t		 nlinex, linexcap;
+	struct pc_arena	 arena;		/* kinds, sources */
 	/* The resolving thread's (see struct handoff). */
 	struct pc_arena	 idarena;	/* the pathway ids */
 	uint32_t	*where;		/* of each event, its pathway */
@@ -91,17 +110,80 @@ hash(const char *s, size_t n)
 	return (uint32_t)(pc_hash(s, n) >> 32);
 }
 
-static const char *
-keep(struct pc_events *e, const char *s, size_t n)
+/*
+ * A detail kept: its offset in e->det, of 48 bits (256 TiB).  Offset 0
+ * is the empty detail.  The buffer grows by mremap (pc_table_grow), so
+ * an event keeps the offset, not a pointer.
+ */
+static void
+keep_detail(struct pc_events *e, struct cev *ev, const char *s, size_t n)
 {
-	char *p;
+	size_t cap;
 
-	if (n == 0)
-		return "";
-	p = pc_arena_alloc(&e->arena, n + 1, 1);
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
+	if (e->detlen == 0) {
+		e->det = pc_table_alloc(e->detcap = 4096, 1);
+		e->detlen = 1;	/* det[0]: "" */
+	}
+	if (n == 0) {
+		ev->detlo = 0;
+		ev->dethi = 0;
+		return;
+	}
+	if (e->detcap - e->detlen < n + 1) {
+		for (cap = e->detcap * 2; cap - e->detlen < n + 1; cap *= 2)
+			;
+		e->det = pc_table_grow(e->det, e->detcap, cap, 1);
+		e->detcap = cap;
+	}
+	ev->detlo = (uint32_t)e->detlen;
+	ev->dethi = (uint16_t)((uint64_t)e->detlen >> 32);
+	memcpy(e->det + e->detlen, s, n);
+	e->det[e->detlen + n] = '\0';
+	e->detlen += n + 1;
+}
+
+static const char *
+detail_of(const struct pc_events *e, const struct cev *ev)
+{
+	uint64_t off = (uint64_t)ev->dethi << 32 | ev->detlo;
+
+	return off == 0 ? "" : e->det + off;
+}
+
+/* The line event seq was read at (struct linex). */
+static unsigned long
+line_of(const struct pc_events *e, size_t seq)
+{
+	size_t lo = 0, hi = e->nlinex, mid;
+
+	/* The last change at or before seq; there is one at seq 0. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (e->linex[mid].seq <= seq)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (unsigned long)seq + 2 + e->linex[lo].extra;
+}
+
+/* Event e->n is read at line: noted when it is not where it was due. */
+static void
+note_line(struct pc_events *e, unsigned long line)
+{
+	/* After the header, each record is a line or more. */
+	unsigned long extra = line >= e->n + 2 ? line - e->n - 2 : 0;
+
+	if (e->nlinex > 0 && e->linex[e->nlinex - 1].extra == extra)
+		return;
+	if (e->nlinex == e->linexcap) {
+		e->linexcap = e->linexcap ? e->linexcap * 2 : 16;
+		e->linex = pc_xreallocarray(e->linex, e->linexcap,
+		    sizeof *e->linex);
+	}
+	e->linex[e->nlinex].seq = (uint32_t)e->n;
+	e->linex[e->nlinex].extra = (uint32_t)extra;
+	e->nlinex++;
 }
 
 /* A string of a set: its length (< 8 MiB, a field), then its bytes. */
@@ -655,8 +737,8 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 		/* Days of years 1 to 9999 (pc_date_parse) fit 32 bits. */
 		ev->date = (int32_t)date;
 		ev->until = (int32_t)until;
-		ev->detail = col[4] >= 0 ? keep(e, f[col[4]].s, f[col[4]].len) :
-		    "";
+		keep_detail(e, ev, col[4] >= 0 ? f[col[4]].s : "",
+		    col[4] >= 0 ? f[col[4]].len : 0);
 		/* Most often the source of the event before. */
 		if (col[5] >= 0 && (e->n == 0 || f[col[5]].len !=
 		    len_of(e->sources.s[source]) || memcmp(f[col[5]].s,
@@ -673,8 +755,15 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 			lastkind = pr.kind;
 			lastsource = pr.source;
 		}
-		ev->ks = ks;
-		ev->line = (uint32_t)row->line;
+		if (ks > MAXPAIRS) {
+			snprintf(err, errsz, "%s:%lu: source: more than %lu "
+			    "pairs of kind and source", path, row->line,
+			    (unsigned long)MAXPAIRS + 1);
+			rc = -1;
+			break;
+		}
+		ev->ks = (uint16_t)ks;
+		note_line(e, row->line);
 		e->n++;		/* its number is its order in the file */
 	}
 	if (rc != -1 && c->n > 0)
@@ -734,9 +823,9 @@ spell(const struct pc_events *e, size_t p, const char *id,
 		out[i].date = c->date;
 		out[i].kind = e->kinds.s[pr.kind];
 		out[i].until = c->until;
-		out[i].detail = c->detail;
+		out[i].detail = detail_of(e, c);
 		out[i].source = e->sources.s[pr.source];
-		out[i].line = c->line;
+		out[i].line = line_of(e, o[i]);
 		out[i].seq = o[i];
 		out[i].pathway = p;
 	}
@@ -872,6 +961,8 @@ pc_events_free(struct pc_events *e)
 		return;
 	pc_arena_free(&e->arena);
 	pc_arena_free(&e->idarena);
+	pc_table_free(e->det, e->detcap, 1);
+	free(e->linex);
 	pc_table_free(e->where, e->wcap, sizeof *e->where);
 	pc_table_free(e->ev, e->cap, sizeof *e->ev);
 	strset_free(&e->ids);

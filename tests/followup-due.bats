@@ -392,6 +392,28 @@ kid() {	# kid id detail [kind]
 	[ "$(added 1)" = "2018-01-10,ok,0,ltfu-child,,,,," ]
 }
 
+@test "echo: an event is named by its line after details over several lines, whatever its date's order" {
+	# The event table keeps a line per record aside only where records
+	# span lines (lib/events.c): lines 2-3, 4, 5-7, 8 and 9 here.
+	pw a1 2012-04-01 2016-03-01 C91.0
+	pw b1 2012-04-01 2016-03-01 C91.0
+	ev a1 2016-03-10 treatment-start "course one
+ward 4"
+	ev a1 2017-01-10 treatment-end "anthracycline=doxo:120"
+	ev b1 2016-03-10 treatment-start "course one
+ward 4
+bed 2"
+	ev b1 2017-02-10 treatment-end "heart-rt=x"
+	ev b1 2017-01-10 treatment-end "heart-rt=y"
+	due -n 2017-03-01
+	assert_failure 3
+	[ "${stderr_lines[0]}" = "followup-due: e.csv:4: detail: unknown anthracycline \"doxo:120\"" ]
+	[ "${stderr_lines[1]}" = "followup-due: e.csv:9: detail: not a heart radiation dose in Gy \"y\"" ]
+	[ "${stderr_lines[2]}" = "followup-due: e.csv:8: detail: not a heart radiation dose in Gy \"x\"" ]
+	[ "${stderr_lines[3]}" = "followup-due: 2 read, 2 not judged" ]
+	[ "${#stderr_lines[@]}" -eq 4 ]
+}
+
 @test "echo: kinds anthracycline, heart-radiation and echocardiography when the vocabulary has them" {
 	mkdir share
 	cp "$share"/*.csv share/
@@ -459,6 +481,20 @@ kid() {	# kid id detail [kind]
 	run --separate-stderr followup-due nob.csv
 	assert_failure 3
 	[ "$stderr" = "followup-due: nob.csv:1: header: no column birth_date (is it a pathway table?)" ]
+	# An event keeps its kind and source as one of 65536 pairs
+	# (lib/events.c): the pair past them refuses the table, by its line.
+	awk 'BEGIN { print "pathway_id,date,kind,until,detail,source"
+		for (i = 0; i <= 65536; i++)
+			printf "p1,2026-01-01,visit,,,s%d\n", i }' > many.csv
+	pw p1 1960-01-01 2025-11-01 C50.9
+	run --separate-stderr followup-due -E many.csv p.csv
+	assert_failure 3
+	[ "$stderr" = "followup-due: many.csv:65538: source: more than 65536 pairs of kind and source" ]
+	assert_output ""
+	sed '$d' many.csv > fewer.csv
+	run --separate-stderr followup-due -n 2026-02-01 -E fewer.csv p.csv
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
 }
 
 @test "several inputs must share a header; -o is left alone when one is refused" {
