@@ -74,6 +74,19 @@ struct pair {
 	uint32_t	 kind, source;	/* into e->kinds, e->sources */
 };
 
+/*
+ * A pathway's events as they are resolved: how many, and whether their
+ * dates came in order, so that only the pathways whose dates did not are
+ * sorted.  Walking every pathway's events to find out was a cache miss
+ * an event, 30 ms at five million, while the other thread waited.
+ */
+struct tally {
+	uint32_t	 n;		/* then the next place (group) */
+	int32_t		 last;		/* date of the last; or UNSORTED */
+};
+
+#define UNSORTED	INT32_MAX	/* no date is that many days */
+
 struct pc_events {
 	struct cev	*ev;		/* in the file's order */
 	size_t		 n, cap;
@@ -84,8 +97,8 @@ struct pc_events {
 	 */
 	uint32_t	*first;		/* ids.n + 1 */
 	uint32_t	*order;		/* event numbers, by pathway */
-	uint32_t	*count;		/* of each pathway, until grouped */
-	size_t		 countcap;
+	struct tally	*tally;		/* of each pathway, until sorted */
+	size_t		 tallycap;
 	struct strset	 kinds, sources;
 	struct strset	 pairs;		/* of kind and source, as bytes */
 	struct strset	 raw;		/* kinds as written, */
@@ -380,19 +393,16 @@ static void
 group(struct pc_events *e, const uint32_t *where)
 {
 	size_t i, p, npw = e->ids.n;
-	uint32_t *next = e->count;	/* done with: the next place of each */
+	struct tally *t = e->tally;	/* n: the next place of each */
 
 	e->first = pc_table_alloc(npw + 1, sizeof *e->first);
 	e->order = pc_table_alloc(e->n ? e->n : 1, sizeof *e->order);
 	for (p = 1; p <= npw; p++)
-		e->first[p] = e->first[p - 1] + e->count[p - 1];
+		e->first[p] = e->first[p - 1] + t[p - 1].n;
 	for (p = 0; p < npw; p++)
-		next[p] = e->first[p];
+		t[p].n = e->first[p];
 	for (i = 0; i < e->n; i++)
-		e->order[next[where[i]]++] = (uint32_t)i;
-	pc_table_free(e->count, e->countcap, sizeof *e->count);
-	e->count = NULL;
-	e->countcap = 0;
+		e->order[t[where[i]].n++] = (uint32_t)i;
 }
 
 static size_t
@@ -413,24 +423,26 @@ bydate(const void *a, const void *b, void *arg)
 	return x < y ? -1 : x > y;
 }
 
-/* Dates in order within each pathway; file order among equal dates. */
+/*
+ * Dates in order within each pathway; file order among equal dates.  The
+ * tallies are freed.
+ */
 static size_t
 sort_dates(struct pc_events *e)
 {
-	size_t p, k, max = 0;
+	size_t p, n, max = 0;
 
 	for (p = 0; p < e->ids.n; p++) {
-		uint32_t *o = &e->order[e->first[p]];
-		size_t n = count_of(e, p);
-
+		n = count_of(e, p);
 		if (n > max)
 			max = n;
-		for (k = 1; k < n && e->ev[o[k - 1]].date <= e->ev[o[k]].date;
-		    k++)
-			;
-		if (k < n)
-			qsort_r(o, n, sizeof *o, bydate, e->ev);
+		if (e->tally[p].last == UNSORTED)
+			qsort_r(&e->order[e->first[p]], n, sizeof(uint32_t),
+			    bydate, e->ev);
 	}
+	pc_table_free(e->tally, e->tallycap, sizeof *e->tally);
+	e->tally = NULL;
+	e->tallycap = 0;
 	return max;
 }
 
@@ -453,6 +465,7 @@ struct chunk {
 	struct {
 		size_t		 off, len;
 		uint32_t	 h, ev;
+		int32_t		 date;
 	}		 item[CHUNK];
 	size_t		 n;
 };
@@ -461,8 +474,10 @@ static void
 resolve_group(struct pc_events *e, struct chunk *c, size_t from, size_t to)
 {
 	struct strset *ids = &e->ids;
+	struct tally *t;
 	size_t k;
 	uint32_t p;
+	int32_t date;
 	int added;
 
 	for (k = from; k < to; k++) {
@@ -485,14 +500,19 @@ resolve_group(struct pc_events *e, struct chunk *c, size_t from, size_t to)
 
 		p = intern_h(&e->idarena, ids, c->item[k].h, s, n, &added);
 		/* Grown zeroed: a new pathway's count starts at 0. */
-		if (added && e->countcap < ids->n) {
-			size_t cap = e->countcap ? e->countcap * 2 : 1024;
+		if (added && e->tallycap < ids->n) {
+			size_t cap = e->tallycap ? e->tallycap * 2 : 1024;
 
-			e->count = pc_table_grow(e->count, e->countcap, cap,
-			    sizeof *e->count);
-			e->countcap = cap;
+			e->tally = pc_table_grow(e->tally, e->tallycap, cap,
+			    sizeof *e->tally);
+			e->tallycap = cap;
 		}
-		e->count[p]++;
+		t = &e->tally[p];
+		date = c->item[k].date;
+		if (t->n++ == 0)
+			t->last = date;
+		else if (t->last != UNSORTED)
+			t->last = date < t->last ? UNSORTED : date;
 		e->where[c->item[k].ev] = p;
 	}
 }
@@ -529,7 +549,7 @@ resolve(struct pc_events *e, struct chunk *c)
  * comes to wait it resolves instead: the reading thread hands it the ids
  * in chunks through a ring, and the two halves of the work go on side by
  * side.  Until then the reading thread resolves each chunk itself.  One
- * thread at a time owns the resolving (the id set, the counts, where[]
+ * thread at a time owns the resolving (the id set, the tallies, where[]
  * and their arena), handed over once under the lock, and the chunks are
  * resolved in the events' order either way: the table comes out the same.
  */
@@ -728,6 +748,7 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 		c->item[c->n].off = c->bytes.len;
 		c->item[c->n].len = f[col[0]].len;
 		c->item[c->n].ev = (uint32_t)e->n;
+		c->item[c->n].date = (int32_t)date;
 		pc_buf_add(&c->bytes, f[col[0]].s, f[col[0]].len);
 		if (++c->n == CHUNK) {
 			submit(e, ho);
@@ -973,7 +994,7 @@ pc_events_free(struct pc_events *e)
 	free(e->rawkind);
 	pc_table_free(e->first, e->ids.n + 1, sizeof *e->first);
 	pc_table_free(e->order, e->n ? e->n : 1, sizeof *e->order);
-	pc_table_free(e->count, e->countcap, sizeof *e->count);
+	pc_table_free(e->tally, e->tallycap, sizeof *e->tally);
 	free(e->out);
 	free(e);
 }
