@@ -783,17 +783,32 @@ baddomain:
 
 /* ---- pathway_id ------------------------------------------------------ */
 
+/*
+ * Lower-case hex digits.  An id's digits are random: a branch a digit,
+ * digit or letter, was mispredicted half the time, and the check took 3 %
+ * of ald30-check's samples; a table and an AND have no branch.
+ */
+static const unsigned char hexlower[256] = {
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1
+};
+
 static int
 check_pathway_id(struct chk *c)
 {
+	const unsigned char *u = (const unsigned char *)c->s;
+	unsigned hex = 1;
 	size_t i;
 
-	if (c->n != 25 || c->s[4] != '-')
+	if (c->n != 25 || u[4] != '-')
 		goto bad;
-	for (i = 0; i < 25; i++)
-		if (i != 4 && !isdig((unsigned char)c->s[i]) &&
-		    !(c->s[i] >= 'a' && c->s[i] <= 'f'))
-			goto bad;
+	for (i = 0; i < 4; i++)
+		hex &= hexlower[u[i]];
+	for (i = 5; i < 25; i++)
+		hex &= hexlower[u[i]];
+	if (!hex)
+		goto bad;
 	pc_buf_set(c->out, c->s, c->n);
 	return PC_CHECK_OK;
 bad:

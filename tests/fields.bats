@@ -759,6 +759,17 @@ invalid() {
 	    '"A1B2-0123456789abcdef0123" is not a pathway id (4 hex digits, -, then 20 lower-case hex digits)'
 	invalid pathway-id a1b2-0123456789abcdef012 \
 	    '"a1b2-0123456789abcdef012" is not a pathway id (4 hex digits, -, then 20 lower-case hex digits)'
+	# Each place is checked, the first and the last of each part too.
+	valid pathway-id 9f0a-fedcba98765432109abc 9f0a-fedcba98765432109abc
+	local bad
+	for bad in g1b2-0123456789abcdef0123 a1bg-0123456789abcdef0123 \
+	    a1b2_0123456789abcdef0123 a1b2-g123456789abcdef0123 \
+	    a1b2-0123456789Abcdef0123 a1b2-0123456789abcdef012g \
+	    a1b2-0123456789abcdef012/ a1b2-0123456789abcdef012: \
+	    a1b2-0123456789abcdef012\` a1b2-0123456789abcdef-123; do
+		invalid pathway-id "$bad" \
+		    "\"$bad\" is not a pathway id (4 hex digits, -, then 20 lower-case hex digits)"
+	done
 }
 
 @test "every type says missing for an empty value" {
