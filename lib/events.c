@@ -38,9 +38,31 @@ struct strset {
 		const char	*s;
 	}		*slot;
 	size_t		 nslot;		/* a power of two */
-	const char	**s;		/* by index, unless nolist */
+	const char	**s;		/* by index */
 	size_t		 n, cap;
-	int		 nolist;	/* found through the slots only */
+};
+
+/*
+ * The pathway ids, a set of their own: a slot of 32 bytes holds its id
+ * when it has 26 bytes or fewer (a pathway id has 25), so that a look-up
+ * is one cache miss, the slot, not two, the slot then the id it pointed
+ * to.  A longer id is kept in e->idarena, the slot holding where and how
+ * long.  A pathway's id is read from its slot: the ids are kept in no
+ * list by index.
+ */
+#define IDIN	26
+#define IDLONG	UINT8_MAX
+
+struct idslot {
+	uint32_t	 i;		/* index + 1; 0: free */
+	uint8_t		 len;		/* <= IDIN: in id; IDLONG: elsewhere */
+	char		 id[IDIN + 1];	/* NUL-ended; or a pointer, a length */
+};
+
+struct idset {
+	struct idslot	*slot;
+	size_t		 nslot;		/* a power of two */
+	size_t		 n;
 };
 
 /*
@@ -90,7 +112,7 @@ struct tally {
 struct pc_events {
 	struct cev	*ev;		/* in the file's order */
 	size_t		 n, cap;
-	struct strset	 ids;		/* the pathways */
+	struct idset	 ids;		/* the pathways */
 	/*
 	 * Pathway p's event numbers are order[first[p] .. first[p + 1]):
 	 * its first and its count on one cache line, a miss less a look-up.
@@ -111,7 +133,7 @@ struct pc_events {
 	size_t		 nlinex, linexcap;
 	struct pc_arena	 arena;		/* kinds, sources */
 	/* The resolving thread's (see struct handoff). */
-	struct pc_arena	 idarena;	/* the pathway ids */
+	struct pc_arena	 idarena;	/* the pathway ids longer than IDIN */
 	uint32_t	*where;		/* of each event, its pathway */
 	size_t		 wcap;
 };
@@ -255,24 +277,6 @@ grow(struct strset *set)
 	pc_table_free(sl, old, sizeof *sl);
 }
 
-/*
- * Slots for about n strings from the start, up to 2^25 (the table still
- * grows past them): each doubling as a set fills is a table the kernel
- * clears and every string moved again.
- */
-static void
-reserve(struct strset *set, size_t n)
-{
-	size_t ns = 1024;
-
-	while (ns < ((size_t)1 << 25) && ns < n * 2 + 1)
-		ns *= 2;
-	if (set->nslot == 0) {
-		set->slot = pc_table_alloc(ns, sizeof *set->slot);
-		set->nslot = ns;
-	}
-}
-
 /* The index of s in set, or -1. */
 static long
 index_of(const struct strset *set, const char *s, size_t n)
@@ -303,14 +307,11 @@ intern_h(struct pc_arena *a, struct strset *set, uint32_t h, const char *s,
 	if (set->slot[i].i != 0)
 		return set->slot[i].i - 1;
 	set->slot[i].s = keep_len(a, s, n);
-	if (!set->nolist) {
-		if (set->n == set->cap) {
-			set->cap = set->cap ? set->cap * 2 : 1024;
-			set->s = pc_xreallocarray(set->s, set->cap,
-			    sizeof *set->s);
-		}
-		set->s[set->n] = set->slot[i].s;
+	if (set->n == set->cap) {
+		set->cap = set->cap ? set->cap * 2 : 1024;
+		set->s = pc_xreallocarray(set->s, set->cap, sizeof *set->s);
 	}
+	set->s[set->n] = set->slot[i].s;
 	set->slot[i].h = h;
 	set->slot[i].i = (uint32_t)++set->n;	/* n <= events < 2^32 */
 	if (set->n * 2 > set->nslot)
@@ -325,6 +326,121 @@ intern(struct pc_events *e, struct strset *set, const char *s, size_t n,
     int *added)
 {
 	return intern_h(&e->arena, set, hash(s, n), s, n, added);
+}
+
+/* An id of the set: its bytes, NUL-ended, and its length. */
+static const char *
+id_of(const struct idslot *sl, size_t *n)
+{
+	const char *p;
+	uint32_t len;
+
+	if (sl->len != IDLONG) {
+		*n = sl->len;
+		return sl->id;
+	}
+	memcpy(&p, sl->id, sizeof p);
+	memcpy(&len, sl->id + sizeof p, sizeof len);
+	*n = len;
+	return p;
+}
+
+static int
+id_is(const struct idslot *sl, const char *s, size_t n)
+{
+	const char *p;
+	size_t len;
+
+	if (n <= IDIN)
+		return sl->len == n && memcmp(sl->id, s, n) == 0;
+	if (sl->len != IDLONG)
+		return 0;
+	p = id_of(sl, &len);
+	return len == n && memcmp(p, s, n) == 0;
+}
+
+/* The slot of s: its own, or the free one where it would go. */
+static size_t
+id_find(const struct idset *set, uint32_t h, const char *s, size_t n)
+{
+	size_t i = h & (set->nslot - 1);
+
+	for (;; i = (i + 1) & (set->nslot - 1))
+		if (set->slot[i].i == 0 || id_is(&set->slot[i], s, n))
+			return i;
+}
+
+/* The set in nslot slots (a power of two); the hashes are taken again. */
+static void
+id_rehash(struct idset *set, size_t nslot)
+{
+	struct idslot *old = set->slot;
+	size_t i, j, n, nold = set->nslot;
+	const char *s;
+
+	set->slot = pc_table_alloc(nslot, sizeof *set->slot);
+	set->nslot = nslot;
+	for (i = 0; i < nold; i++) {
+		if (old[i].i == 0)
+			continue;
+		s = id_of(&old[i], &n);
+		for (j = hash(s, n) & (nslot - 1); set->slot[j].i != 0;
+		    j = (j + 1) & (nslot - 1))
+			;
+		set->slot[j] = old[i];
+	}
+	pc_table_free(old, nold, sizeof *old);
+}
+
+/*
+ * Slots for about n ids from the start, up to 2^25 (the set still grows
+ * past them): each doubling as a set fills is a table the kernel clears
+ * and every id moved again.
+ */
+static void
+id_reserve(struct idset *set, size_t n)
+{
+	size_t ns = 1024;
+
+	while (ns < ((size_t)1 << 25) && ns < n * 2 + 1)
+		ns *= 2;
+	if (set->nslot == 0)
+		id_rehash(set, ns);
+}
+
+/* The index of id s, added if it was not there, which *added says. */
+static uint32_t
+id_intern(struct pc_events *e, uint32_t h, const char *s, size_t n,
+    int *added)
+{
+	struct idset *set = &e->ids;
+	struct idslot *sl;
+	uint32_t len = (uint32_t)n;	/* < 8 MiB, a field */
+	char *p;
+
+	*added = 0;
+	if (set->nslot == 0)
+		id_rehash(set, 1024);
+	sl = &set->slot[id_find(set, h, s, n)];
+	if (sl->i != 0)
+		return sl->i - 1;
+	if (n <= IDIN) {
+		sl->len = (uint8_t)n;
+		memcpy(sl->id, s, n);
+		sl->id[n] = '\0';
+	} else {
+		p = pc_arena_alloc(&e->idarena, n + 1, 1);
+		memcpy(p, s, n);
+		p[n] = '\0';
+		sl->len = IDLONG;
+		memcpy(sl->id, &p, sizeof p);
+		memcpy(sl->id + sizeof p, &len, sizeof len);
+	}
+	sl->i = (uint32_t)++set->n;	/* n <= events < 2^32 */
+	if (set->n * 2 > set->nslot)
+		id_rehash(set, set->nslot * 2);
+	*added = 1;
+	return (uint32_t)set->n - 1;
 }
 
 static void
@@ -448,9 +564,9 @@ sort_dates(struct pc_events *e)
 
 /*
  * The pathway ids of a run of events, looked up together: with a million
- * pathways each look-up is a cache miss or two (the slot, then the id it
- * points to), and asking for all the slots first, then all the ids, then
- * comparing, lets the misses overlap instead of following one another.
+ * pathways each look-up is a cache miss (the slot, which holds the id),
+ * and asking for all the slots first, then comparing, lets the misses
+ * overlap instead of following one another.
  */
 #define GROUP	64
 /* make check-tsan sets it small, so that its tables cycle the ring. */
@@ -473,7 +589,7 @@ struct chunk {
 static void
 resolve_group(struct pc_events *e, struct chunk *c, size_t from, size_t to)
 {
-	struct strset *ids = &e->ids;
+	struct idset *ids = &e->ids;
 	struct tally *t;
 	size_t k;
 	uint32_t p;
@@ -487,18 +603,11 @@ resolve_group(struct pc_events *e, struct chunk *c, size_t from, size_t to)
 			__builtin_prefetch(&ids->slot[c->item[k].h &
 			    (ids->nslot - 1)]);
 	}
-	for (k = from; k < to && ids->nslot > 0; k++) {
-		const struct slot *sl = &ids->slot[c->item[k].h &
-		    (ids->nslot - 1)];
-
-		if (sl->i != 0 && sl->h == c->item[k].h)
-			__builtin_prefetch(sl->s - sizeof(uint32_t));
-	}
 	for (k = from; k < to; k++) {
 		const char *s = c->bytes.s + c->item[k].off;
 		size_t n = c->item[k].len;
 
-		p = intern_h(&e->idarena, ids, c->item[k].h, s, n, &added);
+		p = id_intern(e, c->item[k].h, s, n, &added);
 		/* Grown zeroed: a new pathway's count starts at 0. */
 		if (added && e->tallycap < ids->n) {
 			size_t cap = e->tallycap ? e->tallycap * 2 : 1024;
@@ -671,9 +780,7 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 	uint32_t source = 0, lastkind = UINT32_MAX, lastsource = 0, ks = 0;
 	int rc;
 
-	/* A pathway's id is read from its slot: 8 bytes a pathway saved. */
-	e->ids.nolist = 1;
-	reserve(&e->ids, expect);
+	id_reserve(&e->ids, expect);
 	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL) {
 		finish(ho);
 		return -1;
@@ -855,8 +962,8 @@ spell(const struct pc_events *e, size_t p, const char *id,
 
 /*
  * A look-up is a chain of cache misses, each needing the one before: the
- * slot, the id it points to, the pathway's first and count, its event
- * numbers, the events.  For a group of pathways each link is asked for
+ * slot (with its id), the pathway's first and count, its event numbers,
+ * the events.  For a group of pathways each link is asked for
  * all of them before the next, so that the misses of a group overlap.
  * Only a slot found at once is followed: a hint need not be whole.
  */
@@ -866,8 +973,9 @@ void
 pc_events_prefetch(const struct pc_events *e, const char *const *ids,
     size_t n)
 {
-	const struct strset *set;
+	const struct idset *set;
 	uint32_t h[AHEAD];
+	size_t len[AHEAD];
 	long p[AHEAD];
 	size_t g, k, m, i;
 
@@ -877,19 +985,19 @@ pc_events_prefetch(const struct pc_events *e, const char *const *ids,
 	for (g = 0; g < n; g += m) {
 		m = n - g < AHEAD ? n - g : AHEAD;
 		for (k = 0; k < m; k++) {
-			h[k] = hash(ids[g + k], strlen(ids[g + k]));
+			len[k] = strlen(ids[g + k]);
+			h[k] = hash(ids[g + k], len[k]);
 			__builtin_prefetch(&set->slot[h[k] &
 			    (set->nslot - 1)]);
 		}
 		for (k = 0; k < m; k++) {
-			const struct slot *sl = &set->slot[h[k] &
+			const struct idslot *sl = &set->slot[h[k] &
 			    (set->nslot - 1)];
 
 			p[k] = -1;
-			if (sl->i == 0 || sl->h != h[k])
+			if (sl->i == 0 || !id_is(sl, ids[g + k], len[k]))
 				continue;
 			p[k] = (long)sl->i - 1;
-			__builtin_prefetch(sl->s - sizeof(uint32_t));
 			__builtin_prefetch(&e->first[p[k]]);
 		}
 		for (k = 0; k < m; k++)
@@ -912,18 +1020,18 @@ static const struct pc_event *
 get(const struct pc_events *e, const char *pathway_id, size_t *n,
     struct pc_event *out)
 {
-	const struct slot *sl;
+	const struct idslot *sl;
 	size_t len;
 
 	*n = 0;
 	if (e == NULL || e->ids.n == 0)
 		return NULL;
 	len = strlen(pathway_id);
-	sl = &e->ids.slot[find(&e->ids, hash(pathway_id, len), pathway_id,
+	sl = &e->ids.slot[id_find(&e->ids, hash(pathway_id, len), pathway_id,
 	    len)];
 	if (sl->i == 0)
 		return NULL;
-	*n = spell(e, sl->i - 1, sl->s, out);
+	*n = spell(e, sl->i - 1, id_of(sl, &len), out);
 	return out;
 }
 
@@ -986,7 +1094,7 @@ pc_events_free(struct pc_events *e)
 	free(e->linex);
 	pc_table_free(e->where, e->wcap, sizeof *e->where);
 	pc_table_free(e->ev, e->cap, sizeof *e->ev);
-	strset_free(&e->ids);
+	pc_table_free(e->ids.slot, e->ids.nslot, sizeof *e->ids.slot);
 	strset_free(&e->kinds);
 	strset_free(&e->sources);
 	strset_free(&e->pairs);

@@ -65,6 +65,29 @@ breast() {
 	[ "${lines[1]}" = "p1,1960-01-01,2025-11-01,C50.9,,not-started,,breast,,,,," ]
 }
 
+@test "pathway ids of any length find their own events, a prefix none" {
+	# The event table keeps an id of 26 bytes or fewer in its slot, a
+	# longer one aside (lib/events.c): both sides of the bound, ids
+	# that differ in their last byte only, and a prefix of them.
+	local i26=aaaaaaaaaaaaaaaaaaaaaaaaaa i27=aaaaaaaaaaaaaaaaaaaaaaaaaab
+	local j27=aaaaaaaaaaaaaaaaaaaaaaaaaac
+	local i40=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab
+	local m
+	[ "${#i26}" -eq 26 ] && [ "${#i27}" -eq 27 ] && [ "${#i40}" -eq 40 ]
+	for m in 1:$i26 2:$i27 3:$j27 4:$i40; do
+		pw "${m#*:}" 1960-01-01 2025-11-01 C50.9
+		ev "${m#*:}" 2025-11-20 treatment-start
+		ev "${m#*:}" "2026-0${m%%:*}-15" treatment-end
+	done
+	pw aaaaaaaaaaaaaaaaaaaaaaaaa 1960-01-01 2025-11-01 C50.9
+	due -n 2026-04-20
+	assert_success
+	[ "$(cut -d, -f1,5,6 <<< "$output")" = "$(printf '%s\n' \
+	    pathway_id,followup_next,followup_status \
+	    $i26,2026-05-15,due $i27,2026-06-15,ok $j27,2026-07-15,ok \
+	    $i40,2026-08-15,ok aaaaaaaaaaaaaaaaaaaaaaaaa,,not-started)" ]
+}
+
 @test "no treatment end yet: not-started" {
 	pw p1 1960-01-01 2025-11-01 C50.9
 	ev p1 2025-11-20 treatment-start
