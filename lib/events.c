@@ -138,6 +138,31 @@ struct pc_events {
 	size_t		 wcap;
 };
 
+/*
+ * n bytes of a and b the same.  Millions of short compares, most of them
+ * equal (an event's id, kind and source): a call of memcmp each was 4 %
+ * of ald30-check's samples, where words of 8 bytes compared here cost
+ * less.
+ */
+static inline int
+same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i;
+
+	if (n < 8)
+		return memcmp(a, b, n) == 0;
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return 0;
+	}
+	memcpy(&x, a + n - 8, 8);	/* the last 8, which may overlap */
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 /* The upper half: a slot keeps 32 bits of it. */
 static uint32_t
 hash(const char *s, size_t n)
@@ -253,7 +278,7 @@ find(const struct strset *set, uint32_t h, const char *s, size_t n)
 	for (;; i = (i + 1) & (set->nslot - 1)) {
 		sl = &set->slot[i];
 		if (sl->i == 0 || (sl->h == h && len_of(sl->s) == n &&
-		    memcmp(sl->s, s, n) == 0))
+		    same(sl->s, s, n)))
 			return i;
 	}
 }
@@ -352,11 +377,11 @@ id_is(const struct idslot *sl, const char *s, size_t n)
 	size_t len;
 
 	if (n <= IDIN)
-		return sl->len == n && memcmp(sl->id, s, n) == 0;
+		return sl->len == n && same(sl->id, s, n);
 	if (sl->len != IDLONG)
 		return 0;
 	p = id_of(sl, &len);
-	return len == n && memcmp(p, s, n) == 0;
+	return len == n && same(p, s, n);
 }
 
 /* The slot of s: its own, or the free one where it would go. */
@@ -463,7 +488,7 @@ raw_kind(const struct pc_events *e, const char *s, size_t n)
 	if (e->raw.n > 16)
 		return index_of(&e->raw, s, n);
 	for (i = 0; i < e->raw.n; i++)
-		if (len_of(e->raw.s[i]) == n && memcmp(e->raw.s[i], s, n) == 0)
+		if (len_of(e->raw.s[i]) == n && same(e->raw.s[i], s, n))
 			return (long)i;
 	return -1;
 }
@@ -869,8 +894,8 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 		    col[4] >= 0 ? f[col[4]].len : 0);
 		/* Most often the source of the event before. */
 		if (col[5] >= 0 && (e->n == 0 || f[col[5]].len !=
-		    len_of(e->sources.s[source]) || memcmp(f[col[5]].s,
-		    e->sources.s[source], f[col[5]].len) != 0))
+		    len_of(e->sources.s[source]) || !same(f[col[5]].s,
+		    e->sources.s[source], f[col[5]].len)))
 			source = intern(e, &e->sources, f[col[5]].s,
 			    f[col[5]].len, NULL);
 		else if (col[5] < 0 && e->n == 0)
