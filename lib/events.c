@@ -314,24 +314,19 @@ index_of(const struct strset *set, const char *s, size_t n)
 	return set->slot[i].i != 0 ? (long)set->slot[i].i - 1 : -1;
 }
 
-/*
- * The index of s in set, added (its bytes kept in arena a) if it was not
- * there, which *added says when added is not NULL.
- */
+/* The index of s in set, added (its bytes kept in e->arena) if not there. */
 static uint32_t
-intern_h(struct pc_arena *a, struct strset *set, uint32_t h, const char *s,
-    size_t n, int *added)
+intern(struct pc_events *e, struct strset *set, const char *s, size_t n)
 {
+	uint32_t h = hash(s, n);
 	size_t i;
 
-	if (added != NULL)
-		*added = 0;
 	if (set->nslot == 0)
 		grow(set);
 	i = find(set, h, s, n);
 	if (set->slot[i].i != 0)
 		return set->slot[i].i - 1;
-	set->slot[i].s = keep_len(a, s, n);
+	set->slot[i].s = keep_len(&e->arena, s, n);
 	if (set->n == set->cap) {
 		set->cap = set->cap ? set->cap * 2 : 1024;
 		set->s = pc_xreallocarray(set->s, set->cap, sizeof *set->s);
@@ -341,16 +336,7 @@ intern_h(struct pc_arena *a, struct strset *set, uint32_t h, const char *s,
 	set->slot[i].i = (uint32_t)++set->n;	/* n <= events < 2^32 */
 	if (set->n * 2 > set->nslot)
 		grow(set);
-	if (added != NULL)
-		*added = 1;
 	return (uint32_t)set->n - 1;
-}
-
-static uint32_t
-intern(struct pc_events *e, struct strset *set, const char *s, size_t n,
-    int *added)
-{
-	return intern_h(&e->arena, set, hash(s, n), s, n, added);
 }
 
 /* An id of the set: its bytes, NUL-ended, and its length. */
@@ -418,16 +404,16 @@ id_rehash(struct idset *set, size_t nslot)
 }
 
 /*
- * Slots for about n ids from the start, up to 2^25 (the set still grows
- * past them): each doubling as a set fills is a table the kernel clears
- * and every id moved again.
+ * Slots for about n ids from the start (the set still grows past them):
+ * each doubling as a set fills is a table the kernel clears and every id
+ * moved again.
  */
 static void
 id_reserve(struct idset *set, size_t n)
 {
 	size_t ns = 1024;
 
-	while (ns < ((size_t)1 << 25) && ns < n * 2 + 1)
+	while (ns < n * 2 + 1)
 		ns *= 2;
 	if (set->nslot == 0)
 		id_rehash(set, ns);
@@ -855,13 +841,12 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 			break;
 		}
 		if (k == -1) {
-			k = intern(e, &e->raw, f[col[2]].s, f[col[2]].len,
-			    NULL);
+			k = intern(e, &e->raw, f[col[2]].s, f[col[2]].len);
 			e->rawkind = pc_xreallocarray(e->rawkind, e->raw.cap,
 			    sizeof *e->rawkind);
 			e->rawkind[k] = vocab != NULL ? intern(e, &e->kinds,
-			    canon.s, canon.len, NULL) : intern(e, &e->kinds,
-			    f[col[2]].s, f[col[2]].len, NULL);
+			    canon.s, canon.len) : intern(e, &e->kinds,
+			    f[col[2]].s, f[col[2]].len);
 		}
 		if (e->n == UINT32_MAX || row->line > UINT32_MAX) {
 			snprintf(err, errsz, "%s:%lu: more than %lu %s", path,
@@ -897,14 +882,13 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 		    len_of(e->sources.s[source]) || !same(f[col[5]].s,
 		    e->sources.s[source], f[col[5]].len)))
 			source = intern(e, &e->sources, f[col[5]].s,
-			    f[col[5]].len, NULL);
+			    f[col[5]].len);
 		else if (col[5] < 0 && e->n == 0)
-			source = intern(e, &e->sources, "", 0, NULL);
+			source = intern(e, &e->sources, "", 0);
 		if (e->rawkind[k] != lastkind || source != lastsource) {
 			struct pair pr = { e->rawkind[k], source };
 
-			ks = intern(e, &e->pairs, (const char *)&pr, sizeof pr,
-			    NULL);
+			ks = intern(e, &e->pairs, (const char *)&pr, sizeof pr);
 			lastkind = pr.kind;
 			lastsource = pr.source;
 		}

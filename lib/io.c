@@ -40,9 +40,11 @@ pc_pread_upto(int fd, void *p, size_t n, off_t at)
  * by it, rather than doubling them as they fill: each doubling is a
  * table the kernel clears and every key moved again (3 to 5 % of
  * followup-due's samples at a million pathways).  Only a hint: a table
- * still grows past it.
+ * still grows past it, and so the guess stops at GUESS_MAX, lest short
+ * samples of a huge file make a table of gigabytes.
  */
-#define SAMPLE	(64u << 10)
+#define SAMPLE		(64u << 10)
+#define GUESS_MAX	((size_t)1 << 24)
 
 size_t
 pc_rows_guess_fd(int fd)
@@ -53,6 +55,7 @@ pc_rows_guess_fd(int fd)
 	size_t i, lines = 0, bytes = 0;
 	ssize_t got;
 	const char *p, *end;
+	double guess;
 
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) || st.st_size == 0)
 		return 0;
@@ -75,7 +78,8 @@ pc_rows_guess_fd(int fd)
 		return 0;
 	if (lines == 0)
 		lines = 1;
-	return (size_t)((double)st.st_size * (double)lines / (double)bytes);
+	guess = (double)st.st_size * (double)lines / (double)bytes;
+	return guess < (double)GUESS_MAX ? (size_t)guess : GUESS_MAX;
 }
 
 /* The same of a file by name, never opening what is not a regular file. */

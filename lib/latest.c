@@ -133,12 +133,6 @@ len_size(size_t n)
 	return n < LONGLEN ? 1 : 1 + sizeof(uint32_t);
 }
 
-/*
- * Most tables are read from a regular file: their slots are sized at
- * once for the rows it holds about (pc_rows_guess_fd), up to 2^25.
- */
-#define GUESS_MAX	(1u << 25)
-
 static void
 rehash(struct pc_latest *l, size_t rows)
 {
@@ -146,7 +140,8 @@ rehash(struct pc_latest *l, size_t rows)
 	size_t i, j, nold = l->nslot;
 
 	l->nslot = l->nslot ? l->nslot * 2 : 1024;
-	while (l->nslot < GUESS_MAX && l->nslot * 3 < rows * 4)
+	/* Most tables are read from a regular file: sized for its rows. */
+	while (l->nslot * 3 < rows * 4)
 		l->nslot *= 2;
 	l->slot = pc_table_alloc(l->nslot, sizeof *l->slot);
 	for (i = 0; i < nold; i++) {

@@ -250,7 +250,8 @@ const char *pc_reader_name(const struct pc_reader *);
 ssize_t	 pc_pread_upto(int fd, void *, size_t n, off_t at);
 /*
  * About how many lines a regular file holds, from samples of it; 0 if it
- * is not one (io.c).  A hint for sizing tables, never a count.
+ * is not one (io.c).  A hint for sizing tables, never a count: at most
+ * 2^24.
  */
 size_t	 pc_rows_guess_fd(int fd);
 size_t	 pc_rows_guess(const char *path);
