@@ -441,6 +441,32 @@ $colon,2026-11-16,announcement,,,,$now" ]
 	[ "$(wc -l < events.csv)" -eq 7 ]
 }
 
+@test "a detail is quoted when it holds the delimiter or a quote, wherever the byte" {
+	# Lengths 1 to 17, the byte at each place: the writer checks 8 bytes
+	# at a time, then the tail.  The input is quoted as a writer quotes,
+	# so the rows come out as they went in.
+	local len at d c i rows=()
+	for len in $(seq 1 17); do
+		rows+=("$free,2026-11-02,visit,,$(printf "%${len}s" | tr ' ' a),s")
+		for at in $(seq 0 $((len - 1))); do
+			for c in , '"'; do
+				d=
+				for i in $(seq 0 $((len - 1))); do
+					if [ "$i" -eq "$at" ]; then d+=$c; else d+=b; fi
+				done
+				d=${d//\"/\"\"}
+				rows+=("$free,2026-11-02,visit,,\"$d\",s")
+			done
+		done
+	done
+	printf '%s\n' pathway_id,date,kind,until,detail,source "${rows[@]}" > q.csv
+	run --separate-stderr pathway-event -v q.csv
+	assert_success
+	[ "$stderr" = "pathway-event: 323 read, 323 written, 0 skipped, 0 rejected" ]
+	[ "$output" = "$hdr
+$(printf '%s,'"$now"'\n' "${rows[@]}")" ]
+}
+
 @test "an event repeated within the input is written once, the repeats counted skipped" {
 	pathways
 	{
