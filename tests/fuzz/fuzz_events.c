@@ -31,11 +31,10 @@
 #include <unistd.h>
 
 #include "parcours.h"
+#include "memfile.h"
 
 #define HARNESS	__attribute__((no_sanitize("coverage")))
 
-static int memfd = -1;
-static char fdpath[64];
 static struct pc_vocab *vocab;
 
 #define CHECK(cond) do {						\
@@ -60,21 +59,6 @@ struct model {
 	int		 ok;		/* the table loads */
 	char		 err[1024];	/* else the message */
 };
-
-HARNESS static void
-write_all(const unsigned char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(memfd, p, n)) <= 0) {
-			perror("fuzz_events: write");
-			abort();
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
 
 HARNESS static char *
 copy(const char *s, size_t n)
@@ -247,11 +231,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	checked = data[0] & 1;
-	if (ftruncate(memfd, 0) == -1 || lseek(memfd, 0, SEEK_SET) == -1) {
-		perror("fuzz_events: memfd");
-		abort();
-	}
-	write_all(data + 1, size - 1);
+	memfile_set(data + 1, size - 1);
 
 	err[0] = '\0';
 	t = pc_events_load(fdpath, checked ? vocab : NULL, err, sizeof err);
@@ -313,11 +293,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	if ((memfd = memfd_create("fuzz_events", MFD_CLOEXEC)) == -1) {
-		perror("fuzz_events: memfd_create");
-		abort();
-	}
-	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", memfd);
+	memfile_init("fuzz_events");
 	/* make runs the target from the top of the tree. */
 	snprintf(path, sizeof path, "%s/vocabularies.csv",
 	    share != NULL ? share : "share/parcours");

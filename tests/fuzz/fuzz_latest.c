@@ -21,11 +21,9 @@
 #include <unistd.h>
 
 #include "parcours.h"
+#include "memfile.h"
 
 #define HARNESS	__attribute__((no_sanitize("coverage")))
-
-static int memfd = -1;
-static char fdpath[64];
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -34,21 +32,6 @@ static char fdpath[64];
 		abort();						\
 	}								\
 } while (0)
-
-HARNESS static void
-write_all(const unsigned char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(memfd, p, n)) <= 0) {
-			perror("fuzz_latest: write");
-			abort();
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
 
 /* Row i of both, field by field. */
 HARNESS static void
@@ -83,11 +66,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	o.delim = delims[data[0] & 3];
-	if (ftruncate(memfd, 0) == -1 || lseek(memfd, 0, SEEK_SET) == -1) {
-		perror("fuzz_latest: memfd");
-		abort();
-	}
-	write_all(data + 1, size - 1);
+	memfile_set(data + 1, size - 1);
 	if ((r = pc_reader_open(fdpath, &o, errw, sizeof errw)) == NULL)
 		return 0;
 	ncols = pc_reader_ncols(r);
@@ -125,10 +104,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if ((memfd = memfd_create("fuzz_latest", MFD_CLOEXEC)) == -1) {
-		perror("fuzz_latest: memfd_create");
-		abort();
-	}
-	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", memfd);
+	memfile_init("fuzz_latest");
 	return 0;
 }

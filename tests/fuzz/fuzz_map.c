@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "parcours.h"
+#include "memfile.h"
 
 /*
  * The harness is left out of the coverage instrumentation: the fuzzer
@@ -34,8 +35,6 @@
 #define MAXEXTRA	4
 #define EXTRAMAX	256
 
-static int memfd = -1;
-static char fdpath[64];
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -131,11 +130,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum pc_enc enc;
 	int delim;
 
-	if (ftruncate(memfd, 0) == -1 || lseek(memfd, 0, SEEK_SET) == -1 ||
-	    (size > 0 && write(memfd, data, size) != (ssize_t)size)) {
-		perror("fuzz_map: memfd");
-		abort();
-	}
+	memfile_set(data, size);
 	err[0] = '\0';
 	m = pc_map_load(fdpath, &pc_pathway_table, err, sizeof err);
 	if (m == NULL) {
@@ -197,10 +192,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if ((memfd = memfd_create("fuzz_map", MFD_CLOEXEC)) == -1) {
-		perror("fuzz_map: memfd_create");
-		abort();
-	}
-	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", memfd);
+	memfile_init("fuzz_map");
 	return 0;
 }

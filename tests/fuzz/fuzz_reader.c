@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "parcours.h"
+#include "memfile.h"
 
 /*
  * The harness is left out of the coverage instrumentation: the fuzzer
@@ -47,8 +48,6 @@
  */
 #define HARNESS	__attribute__((no_sanitize("coverage")))
 
-static int memfd = -1;
-static char fdpath[64];
 static struct stat memfd_st;
 static size_t read_cap;		/* 0: none */
 
@@ -461,21 +460,6 @@ check_at(const struct pc_row *row, const unsigned char *d, size_t n,
 
 /* ---- the target ------------------------------------------------------- */
 
-HARNESS static void
-write_all(const unsigned char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(memfd, p, n)) <= 0) {
-			perror("fuzz_reader: write");
-			abort();
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-}
-
 HARNESS int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -521,11 +505,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		n = want;
 	}
 
-	if (ftruncate(memfd, 0) == -1 || lseek(memfd, 0, SEEK_SET) == -1) {
-		perror("fuzz_reader: memfd");
-		abort();
-	}
-	write_all(d, n);
+	memfile_set(d, n);
 
 	if (pc_decoder_init(&dec, o.enc) == -1)
 		abort();
@@ -660,14 +640,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	if ((memfd = memfd_create("fuzz_reader", MFD_CLOEXEC)) == -1) {
-		perror("fuzz_reader: memfd_create");
-		abort();
-	}
+	memfile_init("fuzz_reader");
 	if (fstat(memfd, &memfd_st) == -1) {
 		perror("fuzz_reader: fstat");
 		abort();
 	}
-	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", memfd);
 	return 0;
 }

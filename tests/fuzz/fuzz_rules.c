@@ -27,8 +27,7 @@
 #endif
 #undef main
 
-static int memfd = -1;
-static char fdpath[64];
+#include "memfile.h"
 
 #define CHECK(cond) do {						\
 	if (!(cond)) {							\
@@ -47,14 +46,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[512];
 	size_t i;
 
-	if (memfd == -1) {
-		if ((memfd = memfd_create("rules", 0)) == -1)
-			abort();
-		snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", memfd);
-	}
-	if (ftruncate(memfd, 0) == -1 || lseek(memfd, 0, SEEK_SET) == -1 ||
-	    (size > 0 && write(memfd, data, size) != (ssize_t)size))
-		abort();
+	if (memfd == -1)
+		memfile_init("rules");
+	memfile_set(data, size);
 	err[0] = '\0';
 #if FUZZ_RULES_TOOL == 1
 	{
