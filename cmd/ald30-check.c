@@ -160,14 +160,6 @@ parse_int(const char *s, int lo, int hi, int *v)
 	return 0;
 }
 
-static int
-parse_date(const char *s, long *d)
-{
-	char why[128];
-
-	return pc_date_parse(s, strlen(s), NULL, d, why, sizeof why);
-}
-
 /* ---- dates ------------------------------------------------------------ */
 
 static long
@@ -259,7 +251,7 @@ load_rules(struct run *r, const char *path, char *err, size_t errsz)
 			TFAIL("source: empty (every rule says where it comes "
 			    "from)");
 		if (f[col[C_DECREE]].len > 0 &&
-		    parse_date(f[col[C_DECREE]].s, &d) == -1)
+		    pc_date_read(f[col[C_DECREE]].s, &d) == -1)
 			TFAIL("decree_date: not a date (YYYY-MM-DD)");
 		if (strlen(f[col[C_CONF]].s) != 1 ||
 		    strchr("CPUD", f[col[C_CONF]].s[0]) == NULL)
@@ -322,7 +314,8 @@ load_rules(struct run *r, const char *path, char *err, size_t errsz)
 			t.unit = (enum unit)k;
 			t.in_force = PC_NODATE;
 			if (f[col[C_INFORCE]].len > 0 &&
-			    parse_date(f[col[C_INFORCE]].s, &t.in_force) == -1)
+			    pc_date_read(f[col[C_INFORCE]].s,
+			    &t.in_force) == -1)
 				TFAIL("in_force: empty or a date (YYYY-MM-DD)");
 			for (i = 0; i < r->nterms[kind]; i++)
 				if (r->terms[kind][i].in_force == t.in_force)
@@ -603,7 +596,7 @@ check_row(const char *where, const struct pc_field *id,
 	/* The birth date identifies a patient: never shown. */
 	if (pc_check(PC_T_DATE, birth_f->s, birth_f->len, tmp, why,
 	    sizeof why) != PC_CHECK_OK ||
-	    parse_date(tmp->s, birth) == -1) {
+	    pc_date_read(tmp->s, birth) == -1) {
 		pc_warnx("%s: birth_date: %s", where, birth_f->len ?
 		    "not a date (YYYY-MM-DD)" : "empty");
 		bad = 1;
@@ -713,7 +706,7 @@ main(int argc, char *argv[])
 			help();
 			break;
 		case 'n':
-			if (parse_date(optarg, &r.asof) == -1) {
+			if (pc_date_read(optarg, &r.asof) == -1) {
 				pc_warnx("-n %s: not a date (YYYY-MM-DD)",
 				    optarg);
 				usage();

@@ -201,14 +201,6 @@ whole(double v)
 	return v >= 0 && v < 1e15 && v == (double)(long long)v;
 }
 
-static int
-parse_date(const char *s, long *d)
-{
-	char why[128];
-
-	return pc_date_parse(s, strlen(s), NULL, d, why, sizeof why);
-}
-
 /* ---- rule tables ------------------------------------------------------ */
 
 static struct pc_reader *
@@ -1034,7 +1026,7 @@ main(int argc, char *argv[])
 			help();
 			break;
 		case 'n':
-			if (parse_date(optarg, &r.asof) == -1) {
+			if (pc_date_read(optarg, &r.asof) == -1) {
 				pc_warnx("-n %s: not a date (YYYY-MM-DD)",
 				    optarg);
 				usage();

@@ -545,14 +545,6 @@ longdate(const struct run *r, long day, char *buf, size_t sz)
 		    months_fr[m - 1], y);
 }
 
-static int
-parse_date(const char *s, long *d)
-{
-	char why[128];
-
-	return pc_date_parse(s, strlen(s), NULL, d, why, sizeof why);
-}
-
 /* Sets name to the long form of the date s, or gives a reason. */
 static void
 set_date(struct run *r, struct pc_tdata *d, const char *name, const char *s,
@@ -565,7 +557,7 @@ set_date(struct run *r, struct pc_tdata *d, const char *name, const char *s,
 		pc_tdata_set(d, name, "");
 		return;
 	}
-	if (parse_date(s, &day) == -1) {
+	if (pc_date_read(s, &day) == -1) {
 		reason(r, "%s: not a date (YYYY-MM-DD)", name);
 		return;
 	}
@@ -856,7 +848,7 @@ render(struct run *r, const struct row *pw, const struct pcols *pc,
 	/* Who it is for. */
 	pc_tdata_set(d, "family_name", get(pw, pc->family));
 	pc_tdata_set(d, "given_names", get(pw, pc->given));
-	if (parse_date(get(pw, pc->birth), &birth) == -1 || birth > r->today)
+	if (pc_date_read(get(pw, pc->birth), &birth) == -1 || birth > r->today)
 		reason(r, "birth_date: not a date (YYYY-MM-DD) before today");
 	else {
 		age = pc_age(birth, r->today);

@@ -229,6 +229,12 @@ pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
 	return 0;
 }
 
+int
+pc_date_read(const char *s, long *days)
+{
+	return pc_date_parse(s, strlen(s), NULL, days, NULL, 0);
+}
+
 /*
  * pc_date_parse, and the date written YYYY-MM-DD into iso: from the
  * fields read, without the round trip through a day count that every

@@ -338,7 +338,9 @@ int	 pc_date_valid(int y, int m, int d);
  */
 int	 pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
 	    char *why, size_t whysz);
-/* The same, the date written YYYY-MM-DD into iso. */
+/* A NUL-ended YYYY-MM-DD (an option's value, a cell) into days. */
+int	 pc_date_read(const char *s, long *days);
+/* The same as pc_date_parse, the date written YYYY-MM-DD into iso. */
 int	 pc_date_parse_iso(const char *s, size_t n, const char *fmt,
 	    char iso[11], char *why, size_t whysz);
 /* "YYYY-MM-DD" into buf (11 bytes). */
