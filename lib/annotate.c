@@ -7,7 +7,6 @@
  * inputs, which must share a header, and the same statuses everywhere.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -423,19 +422,21 @@ pc_annotate_file(struct pc_annotate *a, const char *path, pc_annotate_fn fn,
 	const char *name = path == NULL || strcmp(path, "-") == 0 ? "stdin" :
 	    path;
 	size_t k;
-	int fd, rc, syserr;
+	int rc, syserr;
 
 	if (a->failed)
 		return -2;
-	/* A missing file is a system error (4), not a rejected table (3). */
+	/*
+	 * A missing file is a system error (4), not a rejected table (3).
+	 * Asked without opening it: a named pipe opened and closed here
+	 * would lose what its writer had written.
+	 */
 	if (path != NULL && strcmp(path, "-") != 0 &&
-	    (fd = open(path, O_RDONLY)) == -1) {
+	    access(path, R_OK) == -1) {
 		snprintf(err, sizeof err, "%s: %s", path, strerror(errno));
 		l = NULL;
 		syserr = 1;
 	} else {
-		if (path != NULL && strcmp(path, "-") != 0)
-			close(fd);
 		l = pc_latest_load_lean(path, &ro, a->key, err, sizeof err);
 		syserr = pc_syserr != 0;
 	}
