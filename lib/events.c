@@ -603,7 +603,7 @@ resolve_group(struct pc_events *e, struct chunk *c, size_t from, size_t to)
 	struct idset *ids = &e->ids;
 	struct tally *t;
 	size_t k;
-	uint32_t p;
+	uint32_t p[GROUP];
 	int32_t date;
 	int added;
 
@@ -615,10 +615,8 @@ resolve_group(struct pc_events *e, struct chunk *c, size_t from, size_t to)
 			    (ids->nslot - 1)]);
 	}
 	for (k = from; k < to; k++) {
-		const char *s = c->bytes.s + c->item[k].off;
-		size_t n = c->item[k].len;
-
-		p = id_intern(e, c->item[k].h, s, n, &added);
+		p[k - from] = id_intern(e, c->item[k].h, c->bytes.s +
+		    c->item[k].off, c->item[k].len, &added);
 		/* Grown zeroed: a new pathway's count starts at 0. */
 		if (added && e->tallycap < ids->n) {
 			size_t cap = e->tallycap ? e->tallycap * 2 : 1024;
@@ -627,13 +625,21 @@ resolve_group(struct pc_events *e, struct chunk *c, size_t from, size_t to)
 			    sizeof *e->tally);
 			e->tallycap = cap;
 		}
-		t = &e->tally[p];
+		__builtin_prefetch(&e->tally[p[k - from]], 1);
+	}
+	/*
+	 * The tallies once all the group's slots are found: a tally is a
+	 * miss of its own, which then overlaps the others' instead of
+	 * waiting behind its slot.
+	 */
+	for (k = from; k < to; k++) {
+		t = &e->tally[p[k - from]];
 		date = c->item[k].date;
 		if (t->n++ == 0)
 			t->last = date;
 		else if (t->last != UNSORTED)
 			t->last = date < t->last ? UNSORTED : date;
-		e->where[c->item[k].ev] = p;
+		e->where[c->item[k].ev] = p[k - from];
 	}
 }
 
