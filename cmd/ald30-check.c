@@ -385,25 +385,21 @@ enum who { BY_GP, BY_CHILD, BY_OTHER, BY_NOGP, BY_UNKNOWN };
  * pathway's gp_rpps; a child under the gp-age at the request needs none.
  */
 static enum who
-requester(const struct run *r, const struct pc_event *req, long birth,
+requester(struct run *r, const struct pc_event *req, long birth,
     const char *gp)
 {
 	const struct term *t = term_at(r, K_GPAGE, req->date);
-	struct pc_buf canon = { 0 };
 	char why[160];
-	enum who w;
 
 	if (pc_age(birth, req->date) < t->value)
 		return BY_CHILD;
 	if (*gp == '\0')
 		return BY_NOGP;
-	if (pc_check(PC_T_RPPS, req->detail, strlen(req->detail), &canon, why,
+	/* Into the row's scratch: a buffer of its own was a malloc a row. */
+	if (pc_check(PC_T_RPPS, req->detail, strlen(req->detail), &r->tmp, why,
 	    sizeof why) != PC_CHECK_OK)
-		w = BY_UNKNOWN;
-	else
-		w = strcmp(canon.s, gp) == 0 ? BY_GP : BY_OTHER;
-	pc_buf_free(&canon);
-	return w;
+		return BY_UNKNOWN;
+	return strcmp(r->tmp.s, gp) == 0 ? BY_GP : BY_OTHER;
 }
 
 static void
