@@ -992,8 +992,9 @@ pc_events_prefetch(const struct pc_events *e, const char *const *ids,
 {
 	const struct idset *set;
 	uint32_t h[AHEAD];
-	size_t len[AHEAD];
+	size_t len[AHEAD], cnt[AHEAD];
 	long p[AHEAD];
+	const uint32_t *o[AHEAD];
 	size_t g, k, m, i;
 
 	if (e == NULL || e->ids.nslot == 0)
@@ -1017,27 +1018,21 @@ pc_events_prefetch(const struct pc_events *e, const char *const *ids,
 			p[k] = (long)sl->i - 1;
 			__builtin_prefetch(&e->first[p[k]]);
 		}
+		/* Each pathway's event numbers, kept for the two links after. */
+		for (k = 0; k < m; k++) {
+			cnt[k] = 0;
+			if (p[k] < 0)
+				continue;
+			o[k] = &e->order[e->first[p[k]]];
+			cnt[k] = count_of(e, (size_t)p[k]);
+			__builtin_prefetch(o[k]);
+		}
 		for (k = 0; k < m; k++)
-			if (p[k] >= 0)
-				__builtin_prefetch(&e->order[e->first[p[k]]]);
-		for (k = 0; k < m; k++) {
-			const uint32_t *o;
-
-			if (p[k] < 0)
-				continue;
-			o = &e->order[e->first[p[k]]];
-			for (i = 0; i < count_of(e, (size_t)p[k]); i++)
-				__builtin_prefetch(&e->ev[o[i]]);
-		}
-		for (k = 0; k < m; k++) {
-			const uint32_t *o;
-
-			if (p[k] < 0)
-				continue;
-			o = &e->order[e->first[p[k]]];
-			for (i = 0; i < count_of(e, (size_t)p[k]); i++)
-				__builtin_prefetch(detail_of(e, &e->ev[o[i]]));
-		}
+			for (i = 0; i < cnt[k]; i++)
+				__builtin_prefetch(&e->ev[o[k][i]]);
+		for (k = 0; k < m; k++)
+			for (i = 0; i < cnt[k]; i++)
+				__builtin_prefetch(detail_of(e, &e->ev[o[k][i]]));
 	}
 }
 
