@@ -173,25 +173,108 @@ match(const char *s, size_t n, const char *fmt, int strict, int v[F_N],
 }
 
 /*
+ * Whether the eight bytes of w are all ASCII digits: each byte's high
+ * nibble is 3, and adding 6 carries none of them out of it (0x3A-0x3F
+ * would).  A byte of 0x30-0x3F plus 6 stays below 0x46, so no carry
+ * crosses into the next byte.
+ */
+static int
+digits8(uint64_t w)
+{
+	const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, d0 = 0x3030303030303030ull;
+
+	return (w & hi) == d0 && ((w + 0x0606060606060606ull) & hi) == d0;
+}
+
+static int
+digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/*
  * YYYY-MM-DD, what match() makes of "%Y-%m-%d" when it matches: every
  * date of a table, and every imported one once the map has rewritten it,
- * is read this way, several times a row.
+ * is read this way, several times a row, so its first eight bytes are
+ * checked as one word (the masks are built byte by byte, whatever the
+ * byte order).
  */
 static int
 iso(const char *s, size_t n, int v[F_N])
 {
-	static const char shape[] = "dddd-dd-dd";
-	size_t i;
+	static const unsigned char dash_at[8] = { 0, 0, 0, 0, 0xff, 0, 0, 0xff };
+	static const unsigned char dashes[8] = { 0, 0, 0, 0, '-', 0, 0, '-' };
+	static const unsigned char zeros[8] = { 0, 0, 0, 0, '0', 0, 0, '0' };
+	uint64_t w, m, dm, z;
 
 	if (n != 10)
 		return 0;
-	for (i = 0; i < 10; i++)
-		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != '-')
-			return 0;
+	memcpy(&w, s, 8);
+	memcpy(&m, dash_at, 8);
+	memcpy(&dm, dashes, 8);
+	memcpy(&z, zeros, 8);
+	if ((w & m) != dm || !digits8((w & ~m) | z) || !digit(s[8]) ||
+	    !digit(s[9]))
+		return 0;
 	v[F_Y] = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
 	    (s[2] - '0') * 10 + (s[3] - '0');
 	v[F_M] = (s[5] - '0') * 10 + (s[6] - '0');
 	v[F_D] = (s[8] - '0') * 10 + (s[9] - '0');
+	v[F_HH] = v[F_MM] = v[F_SS] = 0;
+	return 1;
+}
+
+/*
+ * The formats of exports are a day, a month and a year at full width with
+ * one separator between them ("%d/%m/%Y", "%Y.%m.%d"): a value of ten
+ * bytes with its separators where the format has them and digits
+ * everywhere else reads at fixed places, as match() would read it.  1 when
+ * it does; 0 sends the value to match(), which also says what is wrong.
+ */
+static int
+fixed(const char *s, size_t n, const char *fmt, int v[F_N])
+{
+	size_t at = 0, k;
+	int f;
+
+	if (n != 10 || strlen(fmt) != 8 || fmt[0] != '%' || fmt[3] != '%' ||
+	    fmt[6] != '%')
+		return 0;
+	v[F_Y] = v[F_M] = v[F_D] = -1;
+	for (k = 0; k < 3; k++) {
+		const char *p = s + at;
+
+		switch (fmt[3 * k + 1]) {
+		case 'Y':
+			if (v[F_Y] >= 0 || !digit(p[0]) || !digit(p[1]) ||
+			    !digit(p[2]) || !digit(p[3]))
+				return 0;
+			v[F_Y] = (p[0] - '0') * 1000 + (p[1] - '0') * 100 +
+			    (p[2] - '0') * 10 + (p[3] - '0');
+			at += 4;
+			break;
+		case 'm':
+		case 'd':
+			f = fmt[3 * k + 1] == 'm' ? F_M : F_D;
+			if (v[f] >= 0 || !digit(p[0]) || !digit(p[1]))
+				return 0;
+			v[f] = (p[0] - '0') * 10 + (p[1] - '0');
+			at += 2;
+			break;
+		default:
+			return 0;
+		}
+		if (k < 2) {
+			/* A literal that is not % or a digit: match() agrees. */
+			char sep = fmt[3 * k + 2];
+
+			if (sep == '%' || digit(sep) || s[at] != sep)
+				return 0;
+			at++;
+		}
+	}
+	if (at != 10 || v[F_Y] < 0 || v[F_M] < 0 || v[F_D] < 0)
+		return 0;
 	v[F_HH] = v[F_MM] = v[F_SS] = 0;
 	return 1;
 }
@@ -267,7 +350,7 @@ parse(const char *s, size_t n, const char *fmt, int v[F_N], char *why,
 	}
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	if (fmt == NULL && iso(s, n, v))
+	if (fmt == NULL ? iso(s, n, v) : fixed(s, n, fmt, v))
 		r = 0;
 	else
 		r = match(s, n, fmt != NULL ? fmt : "%Y-%m-%d", fmt == NULL, v,
