@@ -118,29 +118,74 @@ flush(struct pc_writer *w)
 	return 0;
 }
 
-/* The bytes that make a cell quoted, with each delimiter there can be. */
-#define QUOTED	['"'] = 1, ['\n'] = 1, ['\r'] = 1
-static const unsigned char q_comma[256] = { QUOTED, [','] = 1 };
-static const unsigned char q_semicolon[256] = { QUOTED, [';'] = 1 };
-static const unsigned char q_tab[256] = { QUOTED, ['\t'] = 1 };
-static const unsigned char q_pipe[256] = { QUOTED, ['|'] = 1 };
-
-static const unsigned char *
-quoted_by(int delim)
+/* The delimiters a writer takes (pc_delim_parse): checked once a row. */
+static void
+known_delim(int delim)
 {
-	switch (delim) {
-	case ';':
-		return q_semicolon;
-	case '\t':
-		return q_tab;
-	case '|':
-		return q_pipe;
-	case ',':
-		return q_comma;
-	default:	/* the tools take no other (pc_delim_parse) */
+	if (delim != ',' && delim != ';' && delim != '\t' && delim != '|')
 		errx(PC_EXIT_IO, "no CSV writer for the delimiter 0x%02X",
 		    (unsigned)delim & 0xffu);
+}
+
+/* Whether a byte of w is a quote, LF, CR or the delimiter (dl: ONES *). */
+static inline int
+special8(uint64_t w, uint64_t dl)
+{
+	return (HASZERO(w ^ (ONES * '"')) | HASZERO(w ^ (ONES * '\n')) |
+	    HASZERO(w ^ (ONES * '\r')) | HASZERO(w ^ dl)) != 0;
+}
+
+static inline int
+special1(unsigned char ch, int delim)
+{
+	return ch == '"' || ch == '\n' || ch == '\r' || ch == delim;
+}
+
+/*
+ * Copies s[0..n) to o while looking for a byte that makes the cell quoted:
+ * 1 if there is one (o then holds part of it, to be written again).
+ * Cells are mostly short (dates, codes, numbers): below eight bytes the
+ * two halves are read as overlapping words, and a long cell's last bytes
+ * as the word that ends it, so that no cell is scanned byte by byte and
+ * nothing is read past its end.
+ */
+static inline __attribute__((always_inline)) int
+copy_scan(char *o, const unsigned char *s, size_t n, int delim)
+{
+	uint64_t w, dl = ONES * (unsigned char)delim;
+	uint32_t lo, hi;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i + 8 <= n; i += 8) {
+			memcpy(&w, s + i, 8);
+			if (special8(w, dl))
+				return 1;
+			memcpy(o + i, &w, 8);
+		}
+		if (i < n) {
+			memcpy(&w, s + n - 8, 8);
+			if (special8(w, dl))
+				return 1;
+			memcpy(o + n - 8, &w, 8);
+		}
+		return 0;
 	}
+	if (n >= 4) {
+		memcpy(&lo, s, 4);
+		memcpy(&hi, s + n - 4, 4);
+		if (special8((uint64_t)lo | (uint64_t)hi << 32, dl))
+			return 1;
+		memcpy(o, &lo, 4);
+		memcpy(o + n - 4, &hi, 4);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (special1(s[i], delim))
+			return 1;
+		o[i] = (char)s[i];
+	}
+	return 0;
 }
 
 /*
@@ -156,13 +201,10 @@ put_cell(struct pc_buf *b, const char *cs, size_t n, int delim, int safe,
     int first)
 {
 	const unsigned char *s = (const unsigned char *)cs;
-	const unsigned char *q = quoted_by(delim);
 	int lead = safe && n > 0 && s[0] != '\0' &&
 	    strchr("=+-@\t\r", s[0]) != NULL;
-	uint64_t w, qq = ONES * '"', lf = ONES * '\n', cr = ONES * '\r';
-	uint64_t dl = ONES * (unsigned char)delim;
 	char *o, *start;
-	size_t i = 0;
+	size_t i;
 
 	pc_buf_reserve(b, 2 * n + 4);
 	o = b->s + b->len;
@@ -171,16 +213,7 @@ put_cell(struct pc_buf *b, const char *cs, size_t n, int delim, int safe,
 	start = o;
 	if (lead)
 		*o++ = '\'';
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		if (HASZERO(w ^ qq) | HASZERO(w ^ lf) | HASZERO(w ^ cr) |
-		    HASZERO(w ^ dl))
-			break;
-		memcpy(o + i, &w, 8);
-	}
-	for (; i < n && !q[s[i]]; i++)
-		o[i] = (char)s[i];
-	if (i == n)
+	if (!copy_scan(o, s, n, delim))
 		o += n;
 	else {
 		o = start;
@@ -209,6 +242,7 @@ pc_csv_format_row(struct pc_buf *b, const char *const *v, const size_t *len,
 {
 	size_t i;
 
+	known_delim(delim);
 	for (i = 0; i < n; i++)
 		put_cell(b, v[i], len != NULL ? len[i] : strlen(v[i]), delim,
 		    safe, i == 0);
@@ -221,6 +255,7 @@ pc_csv_format_fields(struct pc_buf *b, const struct pc_field *f, size_t n,
 {
 	size_t i;
 
+	known_delim(delim);
 	for (i = 0; i < n; i++)
 		put_cell(b, f[i].s, f[i].len, delim, safe, i == 0);
 	pc_buf_addc(b, '\n');
@@ -232,6 +267,7 @@ pc_csv_format_more(struct pc_buf *b, const struct pc_field *f, size_t n,
 {
 	size_t i;
 
+	known_delim(delim);
 	for (i = 0; i < n; i++)
 		put_cell(b, f[i].s, f[i].len, delim, safe, 0);
 	pc_buf_addc(b, '\n');
