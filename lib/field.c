@@ -657,12 +657,21 @@ static void
 addgrouped(struct pc_buf *b, const char *d, size_t n, size_t first)
 {
 	size_t i;
+	char *o;
 
-	pc_buf_add(b, d, first);
+	/* At most 15 digits and their spaces: room once, then bytes. */
+	pc_buf_reserve(b, n + n / 2 + 1);
+	o = b->s + b->len;
+	memcpy(o, d, first);
+	o += first;
 	for (i = first; i < n; i += 2) {
-		pc_buf_addc(b, ' ');
-		pc_buf_add(b, d + i, 2);
+		o[0] = ' ';
+		o[1] = d[i];
+		o[2] = d[i + 1];
+		o += 3;
 	}
+	*o = '\0';
+	b->len = (size_t)(o - b->s);
 }
 
 static int
