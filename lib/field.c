@@ -363,9 +363,12 @@ nir_month_ok(int m)
 /*
  * p holds 15 characters, no space, upper-case.  Positions in messages are
  * those of the NIR layout (1 = sex, 6-7 = département), never its digits.
+ * keyed: the key is checked too, which the parts of a NIR that passed its
+ * check need not be again.
  */
 static int
-nir_check(const char *p, struct pc_nir *nir, char *why, size_t whysz)
+nir_check(const char *p, struct pc_nir *nir, char *why, size_t whysz,
+    int keyed)
 {
 	struct chk c = { .why = why, .whysz = whysz };
 	int i, sex, mm, key, want;
@@ -388,7 +391,7 @@ nir_check(const char *p, struct pc_nir *nir, char *why, size_t whysz)
 		return say(&c, PC_CHECK_BAD, "month %02d is not a month "
 		    "(01-12, or 20, 30-42, 50-99 when unknown)", mm);
 	key = (p[13] - '0') * 10 + (p[14] - '0');
-	want = pc_nir_key(p);
+	want = keyed ? pc_nir_key(p) : key;
 	if (key != want)
 		return say(&c, PC_CHECK_BAD, "bad key %02d, expected %02d",
 		    key, want);
@@ -408,7 +411,7 @@ pc_nir_parse(const char *canon, struct pc_nir *nir)
 {
 	if (strlen(canon) != 15)
 		return -1;
-	return nir_check(canon, nir, NULL, 0) == PC_CHECK_OK ? 0 : -1;
+	return nir_check(canon, nir, NULL, 0, 0) == PC_CHECK_OK ? 0 : -1;
 }
 
 /* Messages here never show the number, a digit of it at most. */
@@ -431,7 +434,7 @@ check_ins(struct chk *c)
 		return say(c, PC_CHECK_BAD, "character %zu is not a digit",
 		    k + 1);
 	}
-	return nir_check(c->out->s, NULL, c->why, c->whysz);
+	return nir_check(c->out->s, NULL, c->why, c->whysz, 1);
 }
 
 /* ---- sex, ICD-10, ICD-O-3 ---------------------------------------------- */

@@ -399,7 +399,10 @@ int	 pc_check_decoded(enum pc_type t, const char *s, size_t n,
 int	 pc_type_identifying(enum pc_type);
 const char *pc_type_name(enum pc_type);
 
-/* The parts of a checked NIR, for the checks across fields. */
+/*
+ * The parts of a NIR that passed its check (canonical: its key is not
+ * checked again), for the checks across fields.
+ */
 struct pc_nir {
 	int	sex;		/* 1 2 3 4 7 8 */
 	int	yy;		/* two-digit year of birth */
