@@ -73,11 +73,14 @@ load64(const unsigned char *p)
 
 /* RFC 7693, 3.2: t is the count of bytes hashed so far, this block's in. */
 static void
-compress_scalar(uint64_t h[8], const uint64_t m[16], uint64_t t, int last)
+compress(uint64_t h[8], const unsigned char block[PC_BLAKE2B_BLOCK],
+    uint64_t t, int last)
 {
-	uint64_t v[16];
+	uint64_t v[16], m[16];
 	int i;
 
+	for (i = 0; i < 16; i++)
+		m[i] = load64(block + 8 * i);
 	for (i = 0; i < 8; i++) {
 		v[i] = h[i];
 		v[i + 8] = iv[i];
@@ -90,98 +93,6 @@ compress_scalar(uint64_t h[8], const uint64_t m[16], uint64_t t, int last)
 	ROUND(6); ROUND(7); ROUND(8); ROUND(9); ROUND(10); ROUND(11);
 	for (i = 0; i < 8; i++)
 		h[i] ^= v[i] ^ v[i + 8];
-}
-
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define HAVE_AVX2_PATH	1
-
-/*
- * The same rounds with AVX2, where the CPU has it: the state's four rows
- * are four registers of four words, so that the four G of a column (and,
- * after the rows are turned, of a diagonal) run as one.  The layout is the
- * one of the BLAKE2 authors' vector code; the bytes out are the scalar
- * code's, which fuzz_blake2b and the ids of the tests hold them to.
- */
-#define V_ROR32(x)	_mm256_shuffle_epi32((x), _MM_SHUFFLE(2, 3, 0, 1))
-#define V_ROR24(x)	_mm256_shuffle_epi8((x), r24)
-#define V_ROR16(x)	_mm256_shuffle_epi8((x), r16)
-#define V_ROR63(x)	_mm256_or_si256(_mm256_srli_epi64((x), 63),	\
-			    _mm256_add_epi64((x), (x)))
-
-#define V_G(x, y) do {						\
-	a = _mm256_add_epi64(_mm256_add_epi64(a, b), (x));	\
-	d = V_ROR32(_mm256_xor_si256(d, a));			\
-	c = _mm256_add_epi64(c, d);				\
-	b = V_ROR24(_mm256_xor_si256(b, c));			\
-	a = _mm256_add_epi64(_mm256_add_epi64(a, b), (y));	\
-	d = V_ROR16(_mm256_xor_si256(d, a));			\
-	c = _mm256_add_epi64(c, d);				\
-	b = V_ROR63(_mm256_xor_si256(b, c));			\
-} while (0)
-
-#define V_MSG(r, k) _mm256_setr_epi64x((long long)m[sigma[r][k]],	\
-	(long long)m[sigma[r][k + 2]], (long long)m[sigma[r][k + 4]],	\
-	(long long)m[sigma[r][k + 6]])
-
-/* A column step, the rows turned to the diagonals, a step, turned back. */
-#define V_ROUND(r) do {							\
-	V_G(V_MSG(r, 0), V_MSG(r, 1));					\
-	b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(0, 3, 2, 1));	\
-	c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));	\
-	d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(2, 1, 0, 3));	\
-	V_G(V_MSG(r, 8), V_MSG(r, 9));					\
-	b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(2, 1, 0, 3));	\
-	c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));	\
-	d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(0, 3, 2, 1));	\
-} while (0)
-
-__attribute__((target("avx2"))) static void
-compress_avx2(uint64_t h[8], const uint64_t m[16], uint64_t t, int last)
-{
-	const __m256i r24 = _mm256_setr_epi8(3, 4, 5, 6, 7, 0, 1, 2,
-	    11, 12, 13, 14, 15, 8, 9, 10, 3, 4, 5, 6, 7, 0, 1, 2,
-	    11, 12, 13, 14, 15, 8, 9, 10);
-	const __m256i r16 = _mm256_setr_epi8(2, 3, 4, 5, 6, 7, 0, 1,
-	    10, 11, 12, 13, 14, 15, 8, 9, 2, 3, 4, 5, 6, 7, 0, 1,
-	    10, 11, 12, 13, 14, 15, 8, 9);
-	__m256i a, b, c, d, h0, h1;
-
-	h0 = _mm256_loadu_si256((const __m256i *)(const void *)h);
-	h1 = _mm256_loadu_si256((const __m256i *)(const void *)(h + 4));
-	a = h0;
-	b = h1;
-	c = _mm256_loadu_si256((const __m256i *)(const void *)iv);
-	d = _mm256_xor_si256(
-	    _mm256_loadu_si256((const __m256i *)(const void *)(iv + 4)),
-	    _mm256_setr_epi64x((long long)t, 0, last ? -1 : 0, 0));
-	V_ROUND(0); V_ROUND(1); V_ROUND(2); V_ROUND(3); V_ROUND(4);
-	V_ROUND(5); V_ROUND(6); V_ROUND(7); V_ROUND(8); V_ROUND(9);
-	V_ROUND(10); V_ROUND(11);
-	h0 = _mm256_xor_si256(h0, _mm256_xor_si256(a, c));
-	h1 = _mm256_xor_si256(h1, _mm256_xor_si256(b, d));
-	_mm256_storeu_si256((__m256i *)(void *)h, h0);
-	_mm256_storeu_si256((__m256i *)(void *)(h + 4), h1);
-}
-#endif
-
-static void
-compress(uint64_t h[8], const unsigned char block[PC_BLAKE2B_BLOCK],
-    uint64_t t, int last)
-{
-	uint64_t m[16];
-	int i;
-
-	for (i = 0; i < 16; i++)
-		m[i] = load64(block + 8 * i);
-#ifdef HAVE_AVX2_PATH
-	/* Read from what the C library found at start-up: no state here. */
-	if (__builtin_cpu_supports("avx2")) {
-		compress_avx2(h, m, t, last);
-		return;
-	}
-#endif
-	compress_scalar(h, m, t, last);
 }
 
 /*
