@@ -527,6 +527,35 @@ invalid() {
 	assert_output 'bad: bad date format "%d/%m/%y" (%d, %m and %Y once each, %H %M %S, other characters literal)'
 }
 
+@test "date-parse: full-width values read each field where its format puts it" {
+	run checkfield date-parse %Y.%m.%d 2024.02.29
+	assert_success
+	assert_output 2024-02-29
+	run checkfield date-parse %m/%d/%Y 12/31/2025
+	assert_success
+	assert_output 2025-12-31
+	run checkfield date-parse %d/%m/%Y 05-03-2026
+	assert_failure 1
+	assert_output "bad: not a date: expected %d/%m/%Y"
+	run checkfield date-parse %d/%m/%Y 05/13/2026
+	assert_failure 1
+	assert_output "bad: month 13 out of range"
+	run checkfield date-parse %d/%m/%Y 05/03/1700
+	assert_failure 1
+	assert_output "bad: year 1700 out of range (1800-2999)"
+	run checkfield date-parse %d/%d/%Y 05/03/2026
+	assert_failure 1
+	assert_output 'bad: bad date format "%d/%d/%Y" (%d, %m and %Y once each, %H %M %S, other characters literal)'
+}
+
+@test "date: an ISO date wants a digit at each of its eight places and both hyphens" {
+	invalid date 2026-03-5x "not a date: expected YYYY-MM-DD"
+	invalid date 2O26-03-05 "not a date: expected YYYY-MM-DD"
+	invalid date 2026/03/05 "not a date: expected YYYY-MM-DD"
+	invalid date 2026-03:05 "not a date: expected YYYY-MM-DD"
+	valid date 2026-03-05 2026-03-05
+}
+
 @test "age: a birthday counts from its day" {
 	run checkfield age 2000-06-15 2026-06-14
 	assert_output 25
