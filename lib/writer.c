@@ -144,10 +144,10 @@ special1(unsigned char ch, int delim)
 /*
  * Copies s[0..n) to o while looking for a byte that makes the cell quoted:
  * 1 if there is one (o then holds part of it, to be written again).
- * Cells are mostly short (dates, codes, numbers): below eight bytes the
- * two halves are read as overlapping words, and a long cell's last bytes
- * as the word that ends it, so that no cell is scanned byte by byte and
- * nothing is read past its end.
+ * Cells are mostly short (dates, codes, numbers): from four bytes to
+ * seven the two halves are read as overlapping words, and a long cell's
+ * last bytes as the word that ends it, so that only a cell under four
+ * bytes is scanned byte by byte, and nothing is read past a cell's end.
  */
 static inline __attribute__((always_inline)) int
 copy_scan(char *o, const unsigned char *s, size_t n, int delim)
