@@ -123,17 +123,15 @@ pc_blake2b_last(const uint64_t kh[8], const unsigned char *msg, size_t len,
 {
 	unsigned char block[PC_BLAKE2B_BLOCK] = { 0 };
 	uint64_t h[8];
-	size_t i;
 
 	memcpy(h, kh, sizeof h);
 	memcpy(block, msg, len);
 	compress(h, block, PC_BLAKE2B_BLOCK + (uint64_t)len, 1);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* The words are little-endian in the digest, as in memory here. */
-	(void)i;
 	memcpy(out, h, outlen);
 #else
-	for (i = 0; i < outlen; i++)
+	for (size_t i = 0; i < outlen; i++)
 		out[i] = (unsigned char)(h[i / 8] >> (8 * (i % 8)));
 #endif
 }

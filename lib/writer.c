@@ -45,26 +45,37 @@ struct pc_writer {
 #define ONES		0x0101010101010101ULL
 #define HASZERO(w)	(((w) - ONES) & ~(w) & 0x8080808080808080ULL)
 
+/* Whether a byte of w is a quote, LF, CR or the delimiter (dl: ONES *). */
+static inline int
+special8(uint64_t w, uint64_t dl)
+{
+	return (HASZERO(w ^ (ONES * '"')) | HASZERO(w ^ (ONES * '\n')) |
+	    HASZERO(w ^ (ONES * '\r')) | HASZERO(w ^ dl)) != 0;
+}
+
+static inline int
+special1(unsigned char ch, int delim)
+{
+	return ch == '"' || ch == '\n' || ch == '\r' || ch == delim;
+}
+
 /*
- * Whether s[0..n) holds the delimiter, a quote, LF or CR.  Every cell of
- * every row goes through it: eight bytes at a time.
+ * Whether s[0..n) holds the delimiter, a quote, LF or CR: a header's
+ * name, eight bytes at a time (the cells of rows go through copy_scan).
  */
 static int
 needs_quotes(const char *s, size_t n, int delim)
 {
-	uint64_t w, q = ONES * '"', lf = ONES * '\n', cr = ONES * '\r';
-	uint64_t dl = ONES * (unsigned char)delim;
+	uint64_t w, dl = ONES * (unsigned char)delim;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, s + i, 8);
-		if (HASZERO(w ^ q) | HASZERO(w ^ lf) | HASZERO(w ^ cr) |
-		    HASZERO(w ^ dl))
+		if (special8(w, dl))
 			return 1;
 	}
 	for (; i < n; i++)
-		if (s[i] == delim || s[i] == '"' || s[i] == '\n' ||
-		    s[i] == '\r')
+		if (special1((unsigned char)s[i], delim))
 			return 1;
 	return 0;
 }
@@ -125,20 +136,6 @@ known_delim(int delim)
 	if (delim != ',' && delim != ';' && delim != '\t' && delim != '|')
 		errx(PC_EXIT_IO, "no CSV writer for the delimiter 0x%02X",
 		    (unsigned)delim & 0xffu);
-}
-
-/* Whether a byte of w is a quote, LF, CR or the delimiter (dl: ONES *). */
-static inline int
-special8(uint64_t w, uint64_t dl)
-{
-	return (HASZERO(w ^ (ONES * '"')) | HASZERO(w ^ (ONES * '\n')) |
-	    HASZERO(w ^ (ONES * '\r')) | HASZERO(w ^ dl)) != 0;
-}
-
-static inline int
-special1(unsigned char ch, int delim)
-{
-	return ch == '"' || ch == '\n' || ch == '\r' || ch == delim;
 }
 
 /*
