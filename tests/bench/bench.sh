@@ -9,7 +9,8 @@
 # from what the run left in WORKDIR).  Environment:
 #
 #	BENCH_ROWS	rows of the export (default 1000000)
-#	BENCH_RUNS	hyperfine runs per command (default 5), after one warm-up
+#	BENCH_RUNS	rounds (default 5), after a warm-up round: each runs
+#			every fast command once, through hyperfine
 #	BENCH_SLOW_RUNS	runs for Miller, without warm-up (default 1); 0 leaves
 #			Miller out (twenty minutes a run at a million rows)
 #	BENCH_BIG	1: the flat-memory check goes on to 10 million rows
@@ -17,7 +18,8 @@
 #
 # Every command reads the same bytes and writes to /dev/null: what is
 # timed is reading, work and formatting, not the disk.  Times are
-# hyperfine medians of whole processes; peak RSS is GNU time's maximum
+# medians over the rounds of whole processes, and ratios medians of the
+# rounds' ratios (see timing below); peak RSS is GNU time's maximum
 # resident set size over the same runs, of the largest process of a
 # pipeline.
 # A benchmark, not a test: nothing here fails on a slow result.
@@ -155,31 +157,61 @@ duck="node $here/duck.cjs"
 
 # Each run goes through GNU time, which appends the peak RSS of the
 # largest process to a file per command: the bench's one run of each.
-say "hyperfine: $runs runs each, $slowruns for Miller"
-rm -f "$work"/cmd-*.sh "$work"/rss-*.txt
+say "hyperfine: $runs rounds of the fast commands, $slowruns runs for Miller"
+rm -f "$work"/cmd-*.sh "$work"/rss-*.txt "$work"/round-*.csv
 : > "$work/hyperfine.csv"
-for speed in fast slow; do
-	set --
+: > "$work/rounds.csv"
+# The arguments of hyperfine for the commands of one speed: -n name and
+# the command through GNU time, in the order of commands.txt.
+timed() {
 	i=0
 	while IFS='|' read -r name group sp cmd; do
 		i=$((i + 1))
-		[ "$sp" = "$speed" ] || continue
-		[ "$sp" = slow ] && [ "$slowruns" = 0 ] && continue
+		[ "$sp" = "$1" ] || continue
 		: > "$work/rss-$i.txt"
 		printf '%s\n' "$cmd" > "$work/cmd-$i.sh"
-		set -- "$@" -n "$name" \
+		printf '%s\n' "$name" \
 		    "/usr/bin/time -f %M -a -o $work/rss-$i.txt sh $work/cmd-$i.sh"
 	done < "$work/commands.txt"
-	[ $# -gt 0 ] || continue
-	if [ "$speed" = fast ]; then
-		set -- --warmup 1 --runs "$runs" "$@"
-	else
-		set -- --runs "$slowruns" "$@"
-	fi
-	hyperfine --style basic --export-csv "$work/hyperfine-$speed.csv" \
-	    "$@" >&2
-	tail -n +2 "$work/hyperfine-$speed.csv" >> "$work/hyperfine.csv"
+}
+# The fast commands run in rounds, each command once a round, in turn,
+# the order reversed every other round: a ratio is then taken between
+# runs a few seconds apart, round by round, and the machine's drift over
+# the minutes of a run (another tenant, the host) falls on both sides of
+# it instead of on whichever command ran in the slow minutes.  One
+# warm-up round first, not kept.
+timed fast > "$work/fast.txt"
+r=0
+while [ "$r" -le "$runs" ]; do
+	set --
+	while IFS= read -r name && IFS= read -r cmd; do
+		if [ $((r % 2)) = 1 ]; then
+			set -- -n "$name" "$cmd" "$@"
+		else
+			set -- "$@" -n "$name" "$cmd"
+		fi
+	done < "$work/fast.txt"
+	[ "$r" = 0 ] && say "warm-up round" || say "round $r of $runs"
+	hyperfine --style basic --runs 1 \
+	    --export-csv "$work/round-$r.csv" "$@" > /dev/null
+	# round,command,seconds,user,system
+	[ "$r" = 0 ] || tail -n +2 "$work/round-$r.csv" |
+	    awk -F, -v r="$r" '{ print r "," $1 "," $2 "," $5 "," $6 }' \
+	    >> "$work/rounds.csv"
+	r=$((r + 1))
 done
+# Miller's runs are minutes each: a hyperfine run of their own.
+timed slow > "$work/slow.txt"
+if [ "$slowruns" != 0 ] && [ -s "$work/slow.txt" ]; then
+	set --
+	while IFS= read -r name && IFS= read -r cmd; do
+		set -- "$@" -n "$name" "$cmd"
+	done < "$work/slow.txt"
+	hyperfine --style basic --runs "$slowruns" \
+	    --export-csv "$work/hyperfine-slow.csv" "$@" >&2
+	tail -n +2 "$work/hyperfine-slow.csv" >> "$work/hyperfine.csv"
+fi
+
 i=0
 : > "$work/rss.txt"
 while IFS='|' read -r name group sp cmd; do
