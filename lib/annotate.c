@@ -16,9 +16,18 @@
 #include "parcours.h"
 
 #define ERRSZ	512
-/* make check-tsan sets it small, so that its few rows meet threads. */
+/*
+ * Rows a thread judges at a time, their events asked for together
+ * (pc_events_prefetch).  32, not 256: the chains of 256 pathways are some
+ * 3,300 cache lines, each on a page of its own, and with 32 ald30-check
+ * took 0.85 and 0.93 of its time (two sets of 12 rounds side by side),
+ * followup-due 0.94; 8, 16, 64 and 128 did less well.  We think what was
+ * asked for early is no longer in the cache, or its page in the TLB, by
+ * the time its row comes.  make check-tsan sets it smaller, so that its
+ * few rows meet threads.
+ */
 #ifndef ANNOTATE_BATCH
-#define ANNOTATE_BATCH	256	/* rows a thread judges at a time */
+#define ANNOTATE_BATCH	32
 #endif
 
 enum { PASS, PSEUDONYM, ADDED };	/* what becomes of an input column */
