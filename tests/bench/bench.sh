@@ -174,6 +174,20 @@ timed() {
 		    "/usr/bin/time -f %M -a -o $work/rss-$i.txt sh $work/cmd-$i.sh"
 	done < "$work/commands.txt"
 }
+# hyperfine, RUNS runs of each command of LIST (timed's lines), in
+# their order or, REV 1, the other way round; its CSV into OUT.
+hf() {
+	list=$1 rev=$2 out=$3 n=$4
+	set --
+	while IFS= read -r name && IFS= read -r cmd; do
+		if [ "$rev" = 1 ]; then
+			set -- -n "$name" "$cmd" "$@"
+		else
+			set -- "$@" -n "$name" "$cmd"
+		fi
+	done < "$list"
+	hyperfine --style basic --runs "$n" --export-csv "$out" "$@"
+}
 # The fast commands run in rounds, each command once a round, in turn,
 # the order reversed every other round: a ratio is then taken between
 # runs a few seconds apart, round by round, and the machine's drift over
@@ -183,17 +197,8 @@ timed() {
 timed fast > "$work/fast.txt"
 r=0
 while [ "$r" -le "$runs" ]; do
-	set --
-	while IFS= read -r name && IFS= read -r cmd; do
-		if [ $((r % 2)) = 1 ]; then
-			set -- -n "$name" "$cmd" "$@"
-		else
-			set -- "$@" -n "$name" "$cmd"
-		fi
-	done < "$work/fast.txt"
 	[ "$r" = 0 ] && say "warm-up round" || say "round $r of $runs"
-	hyperfine --style basic --runs 1 \
-	    --export-csv "$work/round-$r.csv" "$@" > /dev/null
+	hf "$work/fast.txt" $((r % 2)) "$work/round-$r.csv" 1 > /dev/null
 	# round,command,seconds,user,system
 	[ "$r" = 0 ] || tail -n +2 "$work/round-$r.csv" |
 	    awk -F, -v r="$r" '{ print r "," $1 "," $2 "," $5 "," $6 }' \
@@ -203,12 +208,7 @@ done
 # Miller's runs are minutes each: a hyperfine run of their own.
 timed slow > "$work/slow.txt"
 if [ "$slowruns" != 0 ] && [ -s "$work/slow.txt" ]; then
-	set --
-	while IFS= read -r name && IFS= read -r cmd; do
-		set -- "$@" -n "$name" "$cmd"
-	done < "$work/slow.txt"
-	hyperfine --style basic --runs "$slowruns" \
-	    --export-csv "$work/hyperfine-slow.csv" "$@" >&2
+	hf "$work/slow.txt" 0 "$work/hyperfine-slow.csv" "$slowruns" >&2
 	tail -n +2 "$work/hyperfine-slow.csv" >> "$work/hyperfine.csv"
 fi
 

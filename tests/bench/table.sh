@@ -29,7 +29,7 @@ echo "Export: $rows rows, $impbytes bytes (cp1252, ';', CRLF).  Tables:" \
     "$nrcp RCP cases, $rcpbytes bytes." \
     "hyperfine: $runs rounds after a warm-up round, each command once a" \
     "round, in turn, the order reversed every other round; Miller" \
-    "$([ "$slowruns" = 0 ] && echo "left out" || echo "$slowruns runs on its own, without warm-up");" \
+    "$([ "$slowruns" = 0 ] && echo "left out" || echo "on its own, $slowruns run(s) without warm-up");" \
     "medians over the rounds of wall-clock time and of CPU (user + system" \
     "time, all processes of the command)."
 echo
@@ -54,6 +54,14 @@ function median(v, n,    i, j, x) {
 	}
 	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
+# The median of a[c, r] over the rounds where c ran.
+function overrounds(a, c,    r, k, v) {
+	k = 0
+	for (r = 1; r <= nround; r++)
+		if ((c, r) in a)
+			v[++k] = a[c, r]
+	return median(v, k)
+}
 # The median over the rounds of a[c, r] / b[d, r] (a round where both ran).
 function paired(a, c, b, d,    r, k, v) {
 	k = 0
@@ -69,11 +77,9 @@ FILENAME ~ /rounds.csv$/ {
 	split($0, f, ",")
 	t[f[2], f[1]] = f[3]
 	u[f[2], f[1]] = f[4] + f[5]
+	inround[f[2]] = 1
 	if (f[1] > nround)
 		nround = f[1]
-	nt[f[2]]++
-	tv[f[2], nt[f[2]]] = f[3]
-	uv[f[2], nt[f[2]]] = f[4] + f[5]
 	next
 }
 {
@@ -84,13 +90,9 @@ FILENAME ~ /rounds.csv$/ {
 	cpu[f[1]] = f[5] + f[6]
 }
 END {
-	for (c in nt) {
-		for (k = 1; k <= nt[c]; k++) {
-			x[k] = tv[c, k]
-			y[k] = uv[c, k]
-		}
-		med[c] = median(x, nt[c])
-		cpu[c] = median(y, nt[c])
+	for (c in inround) {
+		med[c] = overrounds(t, c)
+		cpu[c] = overrounds(u, c)
 	}
 	fl["imp"] = "csvfloor (libcsv)"
 	fl["evt"] = "csvfloor (event table)"
@@ -111,11 +113,11 @@ END {
 		# Round by round where both ran in rounds; else the medians.
 		fs = fc = pr = -1
 		if (g in fl && fl[g] in med) {
-			fs = (c in nt) ? paired(t, fl[g], t, c) : med[fl[g]] / m
-			fc = (c in nt) ? paired(u, fl[g], u, c) : \
+			fs = (c in inround) ? paired(t, fl[g], t, c) : med[fl[g]] / m
+			fc = (c in inround) ? paired(u, fl[g], u, c) : \
 			    cpu[fl[g]] / cpu[c]
 		}
-		if ((ours[g] in med) && (c in nt) && (ours[g] in nt))
+		if ((ours[g] in med) && (c in inround) && (ours[g] in inround))
 			pr = paired(t, c, t, ours[g])
 		else if (ours[g] in med)
 			pr = m / med[ours[g]]
