@@ -121,7 +121,7 @@ nrcp=$(($("$bin/csvfloor" -d ',' "$rcp" | cut -d ' ' -f 1) - 1))
 # table (pathway-event reading it again, beside a bare parse of it), rcp
 # the rcp table (rcp-record reading it again with the pathway table, its
 # rules needing each patient's age), fol and ald the two tables
-# (followup-due and its peers, ald30-check and its peer);
+# (followup-due and its peers, ald30-check and its peers);
 # speed slow puts Miller in a hyperfine run of its own with
 # BENCH_SLOW_RUNS runs and no warm-up, minutes each at a million rows.  An
 # exit status other than the one the tool documents for this input fails
@@ -149,6 +149,7 @@ duck="node $here/duck.cjs"
 	if [ "$peers" = 1 ]; then
 		echo "mlr followup|fol|slow|mlr --infer-none --icsv --ocsv put -q -s asof=$asof -f $here/followup.mlr $ev $pw >/dev/null"
 		echo "duckdb followup|fol|fast|$duck $here/followup.sql pathways=$pw events=$ev asof=$asof out=/dev/null"
+		echo "mlr ald30|ald|slow|mlr --infer-none --icsv --ocsv put -q -s asof=$asof -f $here/ald30.mlr $ev $pw >/dev/null"
 		echo "duckdb ald30|ald|fast|$duck $here/ald30.sql pathways=$pw events=$ev asof=$asof out=/dev/null"
 	fi
 } > "$work/commands.txt"
