@@ -35,7 +35,7 @@ MAN = $(MAN1) man/parcours.5 man/parcours.7
 
 DEBS = gcc make pkg-config libcsv-dev libpcre2-dev libbsd-dev libsodium-dev \
 	bats bats-support bats-assert mandoc clang libclang-rt-14-dev chromium \
-	valgrind parallel
+	valgrind parallel miller
 
 .PHONY: all build check check-plain check-spill check-asan check-tsan check-fuzz deps demo \
 	install uninstall \

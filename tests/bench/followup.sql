@@ -84,7 +84,8 @@ SELECT * EXCLUDE (anchor, start, base, bd, dd, age, m0, m, rule, every,
         WHEN DATE '${asof}' > nxt + tol THEN 'overdue'
         WHEN DATE '${asof}' >= nxt - 30 THEN 'due'
         ELSE 'ok' END AS followup_status,
-    CASE WHEN nxt IS NOT NULL AND DATE '${asof}' > nxt
+    CASE WHEN anchor IS NULL OR start > anchor THEN NULL
+        WHEN nxt IS NOT NULL AND DATE '${asof}' > nxt
         THEN DATE '${asof}' - nxt ELSE 0 END AS followup_late_days,
     rule AS followup_rule
 FROM n
