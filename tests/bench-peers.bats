@@ -16,7 +16,8 @@ setup() {
 	fi
 	mlrput() {
 		mlr --infer-none --icsv --ocsv put -q -s asof=2026-11-23 \
-		    -f "$root/tests/bench/$1" events.csv pathways.csv
+		    -f "$root/tests/bench/dates.mlr" -f "$root/tests/bench/$1" \
+		    events.csv pathways.csv
 	}
 	# The columns both give, in order, for diff.
 	cols() {

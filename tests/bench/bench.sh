@@ -147,9 +147,9 @@ duck="node $here/duck.cjs"
 	echo "ald30-check|ald|fast|$bin/ald30-check -n $asof -E $ev $pw >/dev/null; test \$? -le 1"
 	echo "followup-due|fol|fast|$bin/followup-due -n $asof -E $ev $pw >/dev/null; test \$? -le 1"
 	if [ "$peers" = 1 ]; then
-		echo "mlr followup|fol|slow|mlr --infer-none --icsv --ocsv put -q -s asof=$asof -f $here/followup.mlr $ev $pw >/dev/null"
+		echo "mlr followup|fol|slow|mlr --infer-none --icsv --ocsv put -q -s asof=$asof -f $here/dates.mlr -f $here/followup.mlr $ev $pw >/dev/null"
 		echo "duckdb followup|fol|fast|$duck $here/followup.sql pathways=$pw events=$ev asof=$asof out=/dev/null"
-		echo "mlr ald30|ald|slow|mlr --infer-none --icsv --ocsv put -q -s asof=$asof -f $here/ald30.mlr $ev $pw >/dev/null"
+		echo "mlr ald30|ald|slow|mlr --infer-none --icsv --ocsv put -q -s asof=$asof -f $here/dates.mlr -f $here/ald30.mlr $ev $pw >/dev/null"
 		echo "duckdb ald30|ald|fast|$duck $here/ald30.sql pathways=$pw events=$ev asof=$asof out=/dev/null"
 	fi
 } > "$work/commands.txt"
