@@ -372,6 +372,13 @@ code_rule(const struct run *r, const char *icd)
 
 /* ---- the verdict of a pathway ----------------------------------------- */
 
+/*
+ * The kinds judge() reads, and only those: the event table keeps no
+ * other (those that end a pathway it always keeps).
+ */
+static const char *const kinds_read[] = { "ald-request", "ald-granted",
+    "ald-refused", "protocol-signed", NULL };
+
 static int
 is_kind(const struct pc_event *e, const char *k)
 {
@@ -773,7 +780,7 @@ main(int argc, char *argv[])
 			goto done;
 		}
 		/* Read beside the pathways: pc_annotate_file waits for it. */
-		r.an.events = pc_events_start(evpath, vocab,
+		r.an.events = pc_events_start(evpath, vocab, kinds_read,
 		    (const char *const *)argv, (size_t)argc);
 	}
 

@@ -498,6 +498,15 @@ token(const char **pp, size_t *len)
 	return t;
 }
 
+/*
+ * The kinds this file reads, and only those: the event table keeps no
+ * other (those that end a pathway it always keeps).  The last three are
+ * read where a vocabulary has them (followup-due(1)).
+ */
+static const char *const kinds_read[] = { "treatment-start",
+    "treatment-end", "visit", "echocardiography", "anthracycline",
+    "heart-radiation", NULL };
+
 static void
 ev_warn(const struct run *r, const struct pc_event *e, const char *what,
     const char *t, size_t n)
@@ -505,7 +514,8 @@ ev_warn(const struct run *r, const struct pc_event *e, const char *what,
 	struct pc_buf b = { 0 };
 
 	pc_vis(&b, t, n, 48);
-	pc_warnx("%s:%lu: detail: %s %s", r->evpath, e->line, what, b.s);
+	pc_warnx("%s:%lu: detail: %s %s", r->evpath,
+	    pc_events_line(r->an.ev, e), what, b.s);
 	pc_buf_free(&b);
 }
 
@@ -1101,7 +1111,7 @@ main(int argc, char *argv[])
 			goto done;
 		}
 		/* Read beside the pathways: pc_annotate_file waits for it. */
-		r.an.events = pc_events_start(r.evpath, vocab,
+		r.an.events = pc_events_start(r.evpath, vocab, kinds_read,
 		    (const char *const *)argv, (size_t)argc);
 	}
 

@@ -650,7 +650,8 @@ add_calendar(struct run *r, struct pc_tdata *d, const char *id)
 
 		if (pc_event_ends(ev[i].kind)) {
 			reason(r, "kind: the pathway is closed (%s, %s:%lu): "
-			    "no PPS", ev[i].kind, r->evpath, ev[i].line);
+			    "no PPS", ev[i].kind, r->evpath,
+			    pc_events_line(r->ev, &ev[i]));
 			continue;
 		}
 		if (!calendar_kind(ev[i].kind))
@@ -1263,7 +1264,7 @@ main(int argc, char *argv[])
 			goto done;
 		}
 		close(fd);
-		if ((r.ev = pc_events_load(r.evpath, r.vocab, err,
+		if ((r.ev = pc_events_load(r.evpath, r.vocab, NULL, err,
 		    sizeof err)) == NULL) {
 			pc_warnx("%s", err);
 			r.status = PC_EXIT_REJECT;

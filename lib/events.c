@@ -8,8 +8,9 @@
  * dates as days, the kind and the source as the index of their pair in a
  * set of distinct pairs (a table has a dozen kinds and a few sources), the
  * detail as its place in one buffer of them all, the event's number its
- * place in the file, and its line worked out from that number (a record
- * that spans lines is noted aside).  Each pathway id is kept once.  The events stay
+ * place among those kept, in the file's order, and its line worked out
+ * from that number (a record that spans lines, or rows left out, are
+ * noted aside).  Each pathway id is kept once.  The events stay
  * in the file's order; a counting sort on the pathway's index lists their
  * numbers pathway by pathway, in the file's order within a pathway; a
  * table is written in date order, so a pathway's list is only sorted when
@@ -17,6 +18,12 @@
  * pc_events_of() spells a pathway's events out as struct pc_event into
  * one buffer, reused by the next call; pc_events_get() into the caller's,
  * so that threads judging pathways side by side each have their own.
+ *
+ * A tool that reads only some kinds names them (keep): the events of the
+ * other kinds are checked as the rest, then left out, neither kept nor
+ * indexed.  ald30-check reads two kinds in five of a usual table, and the
+ * events it did not read were a third of its time and a fifth of its
+ * memory.
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -84,8 +91,11 @@ struct cev {
 
 /*
  * Event seq was read at line seq + 2 + extra: from event seq on, until
- * the next change.  A change is a record over several lines, or a header
- * that is not on line 1: rare, so a short list.
+ * the next change.  A change is a record over several lines, a header
+ * that is not on line 1, or rows of kinds left out (keep): a short list,
+ * unless kinds are left out, then an entry after each run of them (a
+ * million, 8 MB, for ald30-check's two kinds of five at a million
+ * pathways).
  */
 struct linex {
 	uint32_t	 seq;
@@ -108,6 +118,7 @@ struct tally {
 };
 
 #define UNSORTED	INT32_MAX	/* no date is that many days */
+#define DROPPED		UINT32_MAX	/* a kind the caller does not read */
 
 struct pc_events {
 	struct cev	*ev;		/* in the file's order */
@@ -124,7 +135,8 @@ struct pc_events {
 	struct strset	 kinds, sources;
 	struct strset	 pairs;		/* of kind and source, as bytes */
 	struct strset	 raw;		/* kinds as written, */
-	uint32_t	*rawkind;	/* and their canonical form's index */
+	uint32_t	*rawkind;	/* and their canonical form's index, */
+	const char *const *keep;	/* or DROPPED when not in keep */
 	struct pc_event	*out;		/* pc_events_of()'s answer */
 	size_t		 max;		/* events of the busiest pathway */
 	char		*det;		/* the details, each ended by a NUL */
@@ -210,7 +222,12 @@ detail_of(const struct pc_events *e, const struct cev *ev)
 	return off == 0 ? "" : e->det + off;
 }
 
-/* The line event seq was read at (struct linex). */
+/*
+ * The line event seq was read at (struct linex).  Asked for only when a
+ * message needs it: with kinds left out, the list has an entry after
+ * each run of them, and its search at every event spelled out was most
+ * of the time of pc_events_get.
+ */
 static unsigned long
 line_of(const struct pc_events *e, size_t seq)
 {
@@ -477,6 +494,29 @@ raw_kind(const struct pc_events *e, const char *s, size_t n)
 		if (len_of(e->raw.s[i]) == n && same(e->raw.s[i], s, n))
 			return (long)i;
 	return -1;
+}
+
+/*
+ * The index of a canonical kind in e->kinds, or DROPPED when the caller
+ * reads only other kinds (those that end a pathway are always kept).
+ */
+static uint32_t
+kind_index(struct pc_events *e, const char *s, size_t n)
+{
+	const char *const *k;
+	char kind[64];
+
+	if (e->keep != NULL && n < sizeof kind) {
+		memcpy(kind, s, n);
+		kind[n] = '\0';
+		for (k = e->keep; *k != NULL; k++)
+			if (strcmp(*k, kind) == 0)
+				break;
+		if (*k == NULL && !pc_event_ends(kind))
+			return DROPPED;
+	} else if (e->keep != NULL)
+		return DROPPED;	/* longer than any word of event_kind */
+	return intern(e, &e->kinds, s, n);
 }
 
 /*
@@ -781,7 +821,8 @@ ho_free(struct handoff *ho)
  */
 static int
 load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
-    size_t expect, struct handoff *ho, char *err, size_t errsz)
+    const char *const *keep, size_t expect, struct handoff *ho, char *err,
+    size_t errsz)
 {
 	static const char *cols[] = { "pathway_id", "date", "kind", "until",
 	    "detail", "source" };
@@ -797,6 +838,7 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 	uint32_t source = 0, lastkind = UINT32_MAX, lastsource = 0, ks = 0;
 	int rc;
 
+	e->keep = keep;
 	id_reserve(&e->ids, expect);
 	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL) {
 		finish(ho);
@@ -850,10 +892,13 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 			k = intern(e, &e->raw, f[col[2]].s, f[col[2]].len);
 			e->rawkind = pc_xreallocarray(e->rawkind, e->raw.cap,
 			    sizeof *e->rawkind);
-			e->rawkind[k] = vocab != NULL ? intern(e, &e->kinds,
-			    canon.s, canon.len) : intern(e, &e->kinds,
-			    f[col[2]].s, f[col[2]].len);
+			e->rawkind[k] = vocab != NULL ?
+			    kind_index(e, canon.s, canon.len) :
+			    kind_index(e, f[col[2]].s, f[col[2]].len);
 		}
+		/* Checked like the others, then left out. */
+		if (e->rawkind[k] == DROPPED)
+			continue;
 		if (e->n == UINT32_MAX || row->line > UINT32_MAX) {
 			snprintf(err, errsz, "%s:%lu: more than %lu %s", path,
 			    row->line, (unsigned long)UINT32_MAX, e->n ==
@@ -926,14 +971,14 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 }
 
 struct pc_events *
-pc_events_load(const char *path, const struct pc_vocab *vocab, char *err,
-    size_t errsz)
+pc_events_load(const char *path, const struct pc_vocab *vocab,
+    const char *const *keep, char *err, size_t errsz)
 {
 	struct pc_events *e = pc_xcalloc(1, sizeof *e);
 	struct handoff *ho = ho_new();
 	int rc;
 
-	rc = load(e, path, vocab, 0, ho, err, errsz);
+	rc = load(e, path, vocab, keep, 0, ho, err, errsz);
 	ho_free(ho);
 	if (rc == -1) {
 		pc_events_free(e);
@@ -968,7 +1013,6 @@ spell(const struct pc_events *e, size_t p, const char *id,
 		out[i].until = c->until;
 		out[i].detail = detail_of(e, c);
 		out[i].source = e->sources.s[pr.source];
-		out[i].line = line_of(e, o[i]);
 		out[i].seq = o[i];
 		out[i].pathway = p;
 	}
@@ -1097,6 +1141,12 @@ pc_event_ends(const char *kind)
 	    strcmp(kind, "closed") == 0;
 }
 
+unsigned long
+pc_events_line(const struct pc_events *e, const struct pc_event *ev)
+{
+	return line_of(e, ev->seq);
+}
+
 size_t
 pc_events_count(const struct pc_events *e)
 {
@@ -1139,6 +1189,7 @@ struct pc_events_bg {
 	int			 started, joined;
 	char			*path;
 	const struct pc_vocab	*vocab;
+	const char *const	*keep;
 	size_t			 expect;	/* pathways, about */
 	struct pc_events	*e;	/* being loaded */
 	struct handoff		*ho;
@@ -1152,20 +1203,21 @@ load_bg(void *arg)
 {
 	struct pc_events_bg *b = arg;
 
-	b->rc = load(b->e, b->path, b->vocab, b->expect, b->ho, b->err,
-	    sizeof b->err);
+	b->rc = load(b->e, b->path, b->vocab, b->keep, b->expect, b->ho,
+	    b->err, sizeof b->err);
 	return NULL;
 }
 
 struct pc_events_bg *
 pc_events_start(const char *path, const struct pc_vocab *vocab,
-    const char *const *paths, size_t n)
+    const char *const *keep, const char *const *paths, size_t n)
 {
 	struct pc_events_bg *b = pc_xcalloc(1, sizeof *b);
 	size_t i;
 
 	b->path = pc_xstrdup(path);
 	b->vocab = vocab;
+	b->keep = keep;
 	for (i = 0; i < n; i++)
 		b->expect += pc_rows_guess(paths[i]);
 	b->e = pc_xcalloc(1, sizeof *b->e);

@@ -884,8 +884,7 @@ struct pc_event {
 	long		 until;		/* PC_NODATE when empty */
 	const char	*detail;
 	const char	*source;
-	unsigned long	 line;		/* where it was read */
-	size_t		 seq;		/* order in the file */
+	size_t		 seq;		/* its number, in the file's order */
 	size_t		 pathway;	/* events.c's index of its pathway */
 };
 
@@ -896,10 +895,13 @@ int	 pc_event_ends(const char *kind);
 
 /*
  * Reads a whole event table; with vocab, kinds are checked against
- * event_kind.  A bad row is an error naming file, line and column.
+ * event_kind.  A bad row is an error naming file, line and column.  keep,
+ * if not NULL, lists (NULL-ended, canonical) the kinds the caller reads:
+ * the events of other kinds, those that end a pathway aside, are checked,
+ * then left out of the table.
  */
 struct pc_events *pc_events_load(const char *path, const struct pc_vocab *,
-	    char *err, size_t errsz);
+	    const char *const *keep, char *err, size_t errsz);
 /*
  * The events of a pathway sorted by date, then file order; NULL if none.
  * The array is the table's and is reused by the next call.
@@ -923,6 +925,10 @@ void	 pc_evbuf_free(struct pc_evbuf *);
  */
 void	 pc_events_prefetch(const struct pc_events *,
 	    const char *const *pathway_ids, size_t n);
+/* The line of the file an event of the table was read at. */
+unsigned long pc_events_line(const struct pc_events *,
+	    const struct pc_event *);
+/* The events kept. */
 size_t	 pc_events_count(const struct pc_events *);
 void	 pc_events_free(struct pc_events *);
 /*
@@ -938,7 +944,8 @@ struct pc_annotate;
  * table's index of pathways from the start (pc_rows_guess).
  */
 struct pc_events_bg *pc_events_start(const char *path,
-	    const struct pc_vocab *, const char *const *paths, size_t n);
+	    const struct pc_vocab *, const char *const *keep,
+	    const char *const *paths, size_t n);
 int	 pc_events_ready(struct pc_events_bg *, struct pc_events **,
 	    struct pc_annotate *);
 void	 pc_events_stop(struct pc_events_bg *);

@@ -307,6 +307,28 @@ $(pid 1),1960-01-01,C50.9,$GP,ok,exemption granted 2022-03-01 runs to 2027-03-01
 	is 3 no-request "no ALD request recorded"
 }
 
+@test "events of the kinds it does not read change nothing, and are checked all the same" {
+	pw 1 1960-01-01 C50.9 $GP
+	ev 1 2016-01-05 ald-request $DR
+	ev 1 2016-01-06 visit
+	ev 1 2016-01-08 treatment-start
+	ev 1 2016-01-10 ald-granted
+	ev 1 2016-02-01 announcement
+	chk -n 2016-03-01
+	assert_failure 1
+	is 1 short-term "request by a physician other than the GP on 2016-01-05: 6 months, to 2016-07-05" 2016-07-05
+	# They are left out of memory, not unread: a bad one refuses the table.
+	ev 1 2016-02-30 visit
+	chk -n 2016-03-01
+	assert_failure 3
+	[ "${stderr_lines[0]}" = "ald30-check: e.csv:7: date: not a date (YYYY-MM-DD)" ]
+	sed -i '$d' e.csv
+	ev 1 2016-02-03 supportive-kare
+	chk -n 2016-03-01
+	assert_failure 3
+	[[ "${stderr_lines[0]}" == "ald30-check: e.csv:7: kind: "* ]]
+}
+
 @test "events after the as-of date are not known yet" {
 	pw 1 1960-01-01 C50.9 $GP
 	ev 1 2026-06-01 ald-request $GP

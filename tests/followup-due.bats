@@ -437,6 +437,25 @@ bed 2"
 	[ "${#stderr_lines[@]}" -eq 4 ]
 }
 
+@test "echo: an event is named by its line among events of kinds followup-due does not read" {
+	# Those are checked, then left out of memory (lib/events.c): the
+	# lines of the others must still be the file's.
+	pw a1 2012-04-01 2016-03-01 C91.0
+	ev a1 2016-03-01 ald-request 19900000019
+	ev a1 2016-03-02 announcement "first
+consultation"
+	ev a1 2016-03-10 treatment-start "anthracycline=doxo:120"
+	ev a1 2016-04-01 ald-granted
+	ev a1 2016-05-01 relapse
+	ev a1 2017-01-10 treatment-end "heart-rt=x"
+	due -n 2017-03-01
+	assert_failure 3
+	[ "${stderr_lines[0]}" = "followup-due: e.csv:5: detail: unknown anthracycline \"doxo:120\"" ]
+	[ "${stderr_lines[1]}" = "followup-due: e.csv:8: detail: not a heart radiation dose in Gy \"x\"" ]
+	[ "${stderr_lines[2]}" = "followup-due: 1 read, 1 not judged" ]
+	[ "${#stderr_lines[@]}" -eq 3 ]
+}
+
 @test "echo: kinds anthracycline, heart-radiation and echocardiography when the vocabulary has them" {
 	mkdir share
 	cp "$share"/*.csv share/

@@ -59,7 +59,7 @@ main(int argc, char **argv)
 		return 2;
 	for (i = 0; i < runs; i++) {
 		t = now();
-		e = pc_events_load(argv[optind], NULL, err, sizeof err);
+		e = pc_events_load(argv[optind], NULL, NULL, err, sizeof err);
 		secs[i] = now() - t;
 		if (e == NULL) {
 			fprintf(stderr, "evload: %s\n", err);
