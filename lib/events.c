@@ -135,8 +135,8 @@ struct pc_events {
 	struct strset	 kinds, sources;
 	struct strset	 pairs;		/* of kind and source, as bytes */
 	struct strset	 raw;		/* kinds as written, */
-	uint32_t	*rawkind;	/* and their canonical form's index, */
-	const char *const *keep;	/* or DROPPED when not in keep */
+	uint32_t	*rawkind;	/* their canonical form's index; DROPPED */
+	const char *const *keep;	/* kinds kept (NULL: all), while loading */
 	struct pc_event	*out;		/* pc_events_of()'s answer */
 	size_t		 max;		/* events of the busiest pathway */
 	char		*det;		/* the details, each ended by a NUL */
