@@ -136,7 +136,6 @@ struct pc_events {
 	struct strset	 pairs;		/* of kind and source, as bytes */
 	struct strset	 raw;		/* kinds as written, */
 	uint32_t	*rawkind;	/* their canonical form's index; DROPPED */
-	const char *const *keep;	/* kinds kept (NULL: all), while loading */
 	struct pc_event	*out;		/* pc_events_of()'s answer */
 	size_t		 max;		/* events of the busiest pathway */
 	char		*det;		/* the details, each ended by a NUL */
@@ -501,20 +500,21 @@ raw_kind(const struct pc_events *e, const char *s, size_t n)
  * reads only other kinds (those that end a pathway are always kept).
  */
 static uint32_t
-kind_index(struct pc_events *e, const char *s, size_t n)
+kind_index(struct pc_events *e, const char *const *keep, const char *s,
+    size_t n)
 {
 	const char *const *k;
 	char kind[64];
 
-	if (e->keep != NULL && n < sizeof kind) {
+	if (keep != NULL && n < sizeof kind) {
 		memcpy(kind, s, n);
 		kind[n] = '\0';
-		for (k = e->keep; *k != NULL; k++)
+		for (k = keep; *k != NULL; k++)
 			if (strcmp(*k, kind) == 0)
 				break;
 		if (*k == NULL && !pc_event_ends(kind))
 			return DROPPED;
-	} else if (e->keep != NULL)
+	} else if (keep != NULL)
 		return DROPPED;	/* longer than any word of event_kind */
 	return intern(e, &e->kinds, s, n);
 }
@@ -838,7 +838,6 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 	uint32_t source = 0, lastkind = UINT32_MAX, lastsource = 0, ks = 0;
 	int rc;
 
-	e->keep = keep;
 	id_reserve(&e->ids, expect);
 	if ((rd = pc_reader_open(path, &ro, err, errsz)) == NULL) {
 		finish(ho);
@@ -893,8 +892,8 @@ load(struct pc_events *e, const char *path, const struct pc_vocab *vocab,
 			e->rawkind = pc_xreallocarray(e->rawkind, e->raw.cap,
 			    sizeof *e->rawkind);
 			e->rawkind[k] = vocab != NULL ?
-			    kind_index(e, canon.s, canon.len) :
-			    kind_index(e, f[col[2]].s, f[col[2]].len);
+			    kind_index(e, keep, canon.s, canon.len) :
+			    kind_index(e, keep, f[col[2]].s, f[col[2]].len);
 		}
 		/* Checked like the others, then left out. */
 		if (e->rawkind[k] == DROPPED)

@@ -95,8 +95,7 @@ kept(const char *kind)
 	for (i = 0; keep[i] != NULL; i++)
 		if (strcmp(keep[i], kind) == 0)
 			return 1;
-	return strcmp(kind, "death") == 0 || strcmp(kind, "transfer") == 0 ||
-	    strcmp(kind, "closed") == 0;
+	return pc_event_ends(kind);
 }
 
 HARNESS static void
