@@ -138,7 +138,7 @@ enum { FREE, TAKEN, DONE };
  * batches' buffers would otherwise pass a line between cores at each cell.
  */
 struct batch {
-	_Alignas(128) int state;
+	_Alignas(PC_LINES) int state;
 	size_t		 first, n;	/* its rows */
 	struct pc_buf	 out;		/* the rows written, formatted */
 	struct pc_buf	 msg;		/* what was said of them */
@@ -149,7 +149,7 @@ struct pool;
 
 /* A thread's own of everything a row needs. */
 struct judge {
-	_Alignas(128) struct pool *p;
+	_Alignas(PC_LINES) struct pool *p;
 	pthread_t	 tid;
 	void		*arg;		/* the tool's, or a fork of it */
 	struct pc_latest_cursor *cur;
@@ -320,20 +320,6 @@ judge_free(struct judge *j)
 	free(j->ps);
 }
 
-/* n zeroed structs aligned as they ask (128). */
-static void *
-lines(size_t n, size_t size)
-{
-	void *p;
-
-	if (posix_memalign(&p, 128, n * size) != 0) {
-		pc_warnx("out of memory");
-		exit(PC_EXIT_IO);
-	}
-	memset(p, 0, n * size);
-	return p;
-}
-
 /* Every row of l through fn and out; -1 if the output failed. */
 static int
 judge_all(struct pc_annotate *a, const struct pc_latest *l, const char *name,
@@ -361,8 +347,8 @@ judge_all(struct pc_annotate *a, const struct pc_latest *l, const char *name,
 	if (nj > p.nbatch)
 		nj = p.nbatch ? p.nbatch : 1;
 	p.nslot = 4 * nj;
-	p.ring = lines(p.nslot, sizeof *p.ring);
-	j = lines(nj, sizeof *j);
+	p.ring = pc_xcalloc_lines(p.nslot, sizeof *p.ring);
+	j = pc_xcalloc_lines(nj, sizeof *j);
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.cv, NULL);
 	judge_init(&j[0], &p, arg, name);

@@ -33,6 +33,24 @@ pc_xreallocarray(void *p, size_t n, size_t size)
 	return p;
 }
 
+/*
+ * n zeroed elements on cache lines of their own: a struct that threads
+ * write at once asks for it (_Alignas(PC_LINES) on its first member), and
+ * calloc aligns to 16 only.  Two lines, since a core fetches lines in pairs.
+ */
+void *
+pc_xcalloc_lines(size_t n, size_t size)
+{
+	void *p;
+	size_t total;
+
+	if (__builtin_mul_overflow(n ? n : 1, size ? size : 1, &total) ||
+	    posix_memalign(&p, PC_LINES, total) != 0)
+		errx(PC_EXIT_IO, "out of memory");
+	memset(p, 0, total);
+	return p;
+}
+
 char *
 pc_xstrdup(const char *s)
 {

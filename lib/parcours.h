@@ -119,6 +119,8 @@ void	 pc_table_free(void *, size_t n, size_t size);
 
 void	*pc_xmalloc(size_t);
 void	*pc_xcalloc(size_t, size_t);
+#define PC_LINES	128	/* what pc_xcalloc_lines aligns to */
+void	*pc_xcalloc_lines(size_t, size_t);
 void	*pc_xreallocarray(void *, size_t, size_t);
 char	*pc_xstrdup(const char *);
 
