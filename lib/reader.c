@@ -12,15 +12,18 @@
  * Most lines of a hospital export hold no quote at all, and for them
  * libcsv's byte-at-a-time loop and its callbacks were most of the cost of
  * reading.  So a line that begins a record and lies whole in the buffer is
- * split here (fast_line()) up to its first '"' byte: without a quote libcsv
- * (strict, no blank trimmed, LF the only terminator) does nothing but cut
- * at each delimiter, so the same fields, rows, line numbers and errors come
- * out; tests/fuzz/fuzz_reader.c runs both paths on the same input to hold
- * them to it.  From the field that holds the quote on, and for any other
- * line (one cut by the end of the buffer, one past the record or field
- * limit), libcsv reads as before: it stays the parser of record for quoted
- * fields.  A UTF-8 line's fields stay in the input buffer, cut by NULs, so
- * that the common row is not copied at all.
+ * split here (fast_line()): without a quote libcsv (strict, no blank
+ * trimmed, LF the only terminator) does nothing but cut at each
+ * delimiter, so the same fields, rows, line numbers and errors come out;
+ * tests/fuzz/fuzz_reader.c runs both paths on the same input to hold them
+ * to it.  A record with quotes (an address over two lines, most often) is
+ * split here too when it ends in the buffer and strict libcsv would take
+ * it whole (fast_quoted()).  Anything else (a stray quote, text after a
+ * closing quote, a record cut by the end of the buffer or past the record
+ * or field limit) libcsv reads as before, from the field that holds the
+ * first quote on: it stays the parser of record for what it refuses.  A
+ * UTF-8 line without quotes keeps its fields in the input buffer, cut by
+ * NULs, so that the common row is not copied at all.
  */
 #include <sys/stat.h>
 
@@ -75,6 +78,7 @@ struct pc_reader {
 	char		*fbase;
 	size_t		 fend;
 	off_t		 fat;		/* where fbase's line is in the file */
+	size_t		 past;		/* bytes fast_line took past its line */
 	struct pc_buf	 raw;		/* its text, for the reject stream */
 	unsigned long	 start;
 	int		 done;
@@ -333,14 +337,152 @@ split(struct pc_reader *r, char *base, size_t n, size_t nf)
 }
 
 /*
- * Reads the line s[0..n), its line end (LF, or the CR of a CRLF) at s[n],
- * where a record begins, as libcsv would.  0: done (r->done set, or a
- * blank line, which libcsv drops).  -1: libcsv is to read s[*took..n) on:
- * *took is 0, or the fields before the one where the first quote is were
- * split here and libcsv left where it would be after them.
+ * Where the record that begins at s ends, when it holds quotes: the LF
+ * that ends it, outside quotes, as an offset in s[0..avail); the record's
+ * line breaks inside quotes in *lines.  -1: it does not end in the buffer.
+ * A "" inside quotes closes and opens them again, which moves no boundary.
+ */
+static long
+quoted_extent(const char *s, size_t avail, size_t *lines)
+{
+	const char *p = s, *end = s + avail, *q, *nl;
+
+	*lines = 0;
+	for (;;) {
+		/* Outside quotes: the line's LF ends the record. */
+		nl = memchr(p, '\n', (size_t)(end - p));
+		q = memchr(p, '"', (size_t)((nl != NULL ? nl : end) - p));
+		if (q == NULL)
+			return nl != NULL ? (long)(nl - s) : -1;
+		/* Inside: up to the closing quote, LFs and all. */
+		for (p = q + 1; (q = memchr(p, '"', (size_t)(end - p))) == NULL ||
+		    (nl = memchr(p, '\n', (size_t)(q - p))) != NULL; p = nl + 1) {
+			if (q == NULL)
+				return -1;
+			(*lines)++;
+		}
+		p = q + 1;
+	}
+}
+
+/*
+ * Splits the record t[0..m) (decoded, its last line end left out) from
+ * the field that starts at `at` on, as strict libcsv would: a quoted
+ * field runs to the quote before a delimiter or the end, "" inside is a
+ * quote, and a CR before an LF is dropped, as next_record() drops it
+ * before libcsv sees it.  -1, with t as it was up to `at`, where libcsv
+ * would refuse the record (a quote inside an unquoted field, text after
+ * a closing quote) or the fields are too many: libcsv reads it then.
  */
 static int
-fast_line(struct pc_reader *r, char *s, size_t n, size_t *took)
+split_quoted(struct pc_reader *r, char *t, size_t m, size_t at)
+{
+	const char d = (char)r->opt.delim;
+	size_t rd = at, wr = at, nf = r->nf;
+	char c;
+
+	for (;;) {
+		if (nf + 1 >= r->fcap) {
+			if (nf + 1 >= MAXFIELDS)
+				return -1;
+			r->fcap = r->fcap ? r->fcap * 2 : 32;
+			r->foff = pc_xreallocarray(r->foff, r->fcap,
+			    sizeof *r->foff);
+		}
+		r->foff[nf++] = wr;
+		if (rd < m && t[rd] == '"') {
+			for (rd++; ; rd++) {
+				if (rd == m)
+					return -1;	/* not from quoted_extent */
+				if ((c = t[rd]) == '"') {
+					if (rd + 1 < m && t[rd + 1] == '"')
+						rd++;
+					else
+						break;
+				} else if (c == '\r' && rd + 1 < m &&
+				    t[rd + 1] == '\n')
+					continue;
+				t[wr++] = c;
+			}
+			if (++rd < m && t[rd] != d)
+				return -1;	/* text after the closing quote */
+		} else {
+			for (; rd < m && t[rd] != d; rd++) {
+				/* A stray quote; an LF only comes inside quotes. */
+				if (t[rd] == '"' || t[rd] == '\n')
+					return -1;
+				t[wr++] = t[rd];
+			}
+		}
+		t[wr++] = '\0';
+		if (rd == m)
+			break;
+		rd++;
+	}
+	r->nf = nf;
+	r->fbuf.len = wr;
+	return 0;
+}
+
+/*
+ * A record whose first line s[0..n) holds a quote, when it ends in the
+ * buffer (s[0..avail)) and libcsv would take it: decoded into fbuf, split,
+ * r->past and r->lineno past its lines.  0 if so; -1 otherwise, fbuf and
+ * the fields as they were, for libcsv.
+ */
+static int
+fast_quoted(struct pc_reader *r, const char *s, size_t avail)
+{
+	size_t lines, m;
+	long e;
+	char *t, *q, *d;
+
+	if ((e = quoted_extent(s, avail, &lines)) == -1)
+		return -1;
+	m = (size_t)e;
+	if (m > 0 && s[m - 1] == '\r')
+		m--;
+	if (m + 1 > r->opt.maxrecord)
+		return -1;
+	if (r->dec.enc == PC_ENC_UTF8)
+		pc_buf_add(&r->fbuf, s, m);
+	else
+		pc_decode(&r->dec, s, m, &r->fbuf);
+	t = r->fbuf.s;
+	/* feed()'s limit, which the fields (fewer bytes) stay within. */
+	if ((m = r->fbuf.len) + 1 > r->opt.maxrecord)
+		goto libcsv;
+	/* The plain fields before the first quote, sixteen bytes a step. */
+	q = memchr(t, '"', m);
+	if ((d = q > t ? memrchr(t, r->opt.delim, (size_t)(q - t)) : NULL) !=
+	    NULL && split(r, t, (size_t)(d - t), 0) == -1)
+		goto libcsv;
+	if (d != NULL)
+		*d = '\0';
+	if (split_quoted(r, t, m, d != NULL ? (size_t)(d - t) + 1 : 0) == -1)
+		goto libcsv;
+	r->lineno += lines;
+	r->past = (size_t)e + 1;
+	r->done = 1;
+	return 0;
+libcsv:
+	pc_buf_clear(&r->fbuf);
+	r->nf = 0;
+	return -1;
+}
+
+/*
+ * Reads the line s[0..n), its line end (LF, or the CR of a CRLF) at s[n],
+ * where a record begins, as libcsv would; a record with quotes may go on
+ * past it, to s[avail].  0: done (r->done set, or a blank line, which
+ * libcsv drops; r->past: the bytes taken past s[0..n]'s line end).  -1:
+ * libcsv is to read s[*took..n) on: *took is 0, or the fields before the
+ * one where the first quote is were split here and libcsv left where it
+ * would be after them.
+ */
+static int
+fast_line(struct pc_reader *r, char *s, size_t n, size_t avail,
+    size_t *took)
 {
 	char *quote, *d;
 	size_t k;
@@ -349,6 +491,8 @@ fast_line(struct pc_reader *r, char *s, size_t n, size_t *took)
 	if (n == 0)
 		return 0;
 	if ((quote = memchr(s, '"', n)) != NULL) {
+		if (fast_quoted(r, s, avail) == 0)
+			return 0;
 		/*
 		 * Up to the last delimiter before the quote the line is
 		 * plain fields: split them here, libcsv reads the rest.
@@ -441,8 +585,10 @@ next_record(struct pc_reader *r, char *err, size_t errsz)
 		took = 0;
 		if (line_ends && linestart && r->p.pstate == ROW_NOT_BEGUN &&
 		    pc_reader_fastpath && fast_line(r, (char *)s,
-		    n >= 2 && s[n - 2] == '\r' ? n - 2 : n - 1, &took) == 0) {
-			r->ipos += n;
+		    n >= 2 && s[n - 2] == '\r' ? n - 2 : n - 1,
+		    r->ilen - r->ipos, &took) == 0) {
+			r->ipos += r->past > 0 ? r->past : n;
+			r->past = 0;
 			r->atstart = 1;
 			if (r->done)
 				return 1;
