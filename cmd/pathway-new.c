@@ -193,11 +193,9 @@ cross_checks(const struct run *r, struct pc_import *im)
 	long c_diag = r->c_diag, c_icd = r->c_icd;
 
 	if (ok[c_birth])
-		pc_date_parse(im->canon[c_birth].s, im->canon[c_birth].len, NULL,
-		    &birth, why, sizeof why);
+		birth = pc_date_canon_days(im->canon[c_birth].s);
 	if (ok[c_diag])
-		pc_date_parse(im->canon[c_diag].s, im->canon[c_diag].len, NULL,
-		    &diag, why, sizeof why);
+		diag = pc_date_canon_days(im->canon[c_diag].s);
 	if (ok[c_birth] && birth < pc_days(1900, 1, 1))
 		pc_import_reason(im, "birth_date", "before 1900-01-01");
 	if (ok[c_birth] && birth > r->today)
