@@ -264,6 +264,18 @@ $JEANNE_OUT"
 pathway-new: 2 read, 1 written, 0 skipped, 1 rejected"
 }
 
+@test "csv: quoted fields first and after the others, over CRLF lines, come out whole" {
+	printf 'note,%s,tail\r\n"a\r\nb",%s,"x""y"\r\nplain,%s,z\r\n' \
+	    "$HDR" "$NOSEX" "$NOSEX" > q.csv
+	run --separate-stderr pathway-new -r rej.csv q.csv
+	assert_failure 3
+	assert_equal "$output" "$OUT_HDR"
+	assert_equal "$stderr" "pathway-new: 2 read, 0 written, 0 skipped, 2 rejected"
+	printf 'note,%s,tail,line,reason\n"a\nb",%s,"x""y",2,sex: missing\nplain,%s,z,4,sex: missing\n' \
+	    "$HDR" "$NOSEX" "$NOSEX" > want.csv
+	cmp rej.csv want.csv
+}
+
 @test "csv: line numbers stay right after CRLF quoted line breaks" {
 	printf '%s,note\r\n%s,"one\r\ntwo"\r\n\r\n%s,x\r\n' \
 	    "$HDR" "$JEANNE" "$NOSEX" > q.csv
