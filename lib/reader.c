@@ -78,7 +78,7 @@ struct pc_reader {
 	char		*fbase;
 	size_t		 fend;
 	off_t		 fat;		/* where fbase's line is in the file */
-	size_t		 past;		/* bytes fast_line took past its line */
+	size_t		 past;		/* a quoted record's bytes (fast_line) */
 	struct pc_buf	 raw;		/* its text, for the reject stream */
 	unsigned long	 start;
 	int		 done;
@@ -370,9 +370,10 @@ quoted_extent(const char *s, size_t avail, size_t *lines)
  * the field that starts at `at` on, as strict libcsv would: a quoted
  * field runs to the quote before a delimiter or the end, "" inside is a
  * quote, and a CR before an LF is dropped, as next_record() drops it
- * before libcsv sees it.  -1, with t as it was up to `at`, where libcsv
- * would refuse the record (a quote inside an unquoted field, text after
- * a closing quote) or the fields are too many: libcsv reads it then.
+ * before libcsv sees it.  -1 where libcsv would refuse the record (a
+ * quote inside an unquoted field, text after a closing quote) or the
+ * fields are too many: t is then spoilt past `at`, and libcsv reads the
+ * record again from its raw bytes.
  */
 static int
 split_quoted(struct pc_reader *r, char *t, size_t m, size_t at)
@@ -475,7 +476,8 @@ libcsv:
  * Reads the line s[0..n), its line end (LF, or the CR of a CRLF) at s[n],
  * where a record begins, as libcsv would; a record with quotes may go on
  * past it, to s[avail].  0: done (r->done set, or a blank line, which
- * libcsv drops; r->past: the bytes taken past s[0..n]'s line end).  -1:
+ * libcsv drops; r->past, when not 0: the bytes the record took from s
+ * on, its last line end included, in place of the line's).  -1:
  * libcsv is to read s[*took..n) on: *took is 0, or the fields before the
  * one where the first quote is were split here and libcsv left where it
  * would be after them.
