@@ -313,16 +313,17 @@ pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
 
 /*
  * An import's checks across fields read again the dates its field checks
- * wrote: those are valid and ten bytes, so the digits are all there is.
+ * wrote: those are valid, so iso()'s reading is all they need, not
+ * parse()'s trimming and ranges.
  */
 long
-pc_date_canon_days(const char *iso)
+pc_date_canon_days(const char *s)
 {
-	const unsigned char *s = (const unsigned char *)iso;
+	int v[F_N];
 
-	return pc_days((s[0] - '0') * 1000 + (s[1] - '0') * 100 +
-	    (s[2] - '0') * 10 + (s[3] - '0'), (s[5] - '0') * 10 + (s[6] - '0'),
-	    (s[8] - '0') * 10 + (s[9] - '0'));
+	if (!iso(s, strlen(s), v))
+		return PC_NODATE;
+	return pc_days(v[F_Y], v[F_M], v[F_D]);
 }
 
 int

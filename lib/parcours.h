@@ -342,7 +342,10 @@ int	 pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
 	    char *why, size_t whysz);
 /* A NUL-ended YYYY-MM-DD (an option's value, a cell) into days. */
 int	 pc_date_read(const char *s, long *days);
-/* The day of a date pc_check already wrote YYYY-MM-DD: not checked again. */
+/*
+ * The day of a date pc_check already wrote YYYY-MM-DD, its range not
+ * checked again; PC_NODATE if it is not of that shape.
+ */
 long	 pc_date_canon_days(const char *iso);
 /* The same as pc_date_parse, the date written YYYY-MM-DD into iso. */
 int	 pc_date_parse_iso(const char *s, size_t n, const char *fmt,
