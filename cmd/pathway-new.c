@@ -31,6 +31,7 @@ struct run {
 	int		 delim_out, safe_csv;
 	char		 now[21];
 	long		 today;
+	long		 day1900;	/* no birth before it */
 	/* Column numbers, looked up once rather than by name on every row. */
 	long		 c_ins, c_sex, c_birth, c_diag, c_icd, c_id, c_rec;
 };
@@ -188,15 +189,15 @@ cross_checks(const struct run *r, struct pc_import *im)
 	const int *ok = im->ok;
 	long birth = 0, diag = 0;
 	char why[160];
-	int y, m, d;
+	int bymd[3] = { 0, 0, 0 };
 	long c_ins = r->c_ins, c_sex = r->c_sex, c_birth = r->c_birth;
 	long c_diag = r->c_diag, c_icd = r->c_icd;
 
 	if (ok[c_birth])
-		birth = pc_date_canon_days(im->canon[c_birth].s);
+		birth = pc_date_canon_days(im->canon[c_birth].s, bymd);
 	if (ok[c_diag])
-		diag = pc_date_canon_days(im->canon[c_diag].s);
-	if (ok[c_birth] && birth < pc_days(1900, 1, 1))
+		diag = pc_date_canon_days(im->canon[c_diag].s, NULL);
+	if (ok[c_birth] && birth < r->day1900)
 		pc_import_reason(im, "birth_date", "before 1900-01-01");
 	if (ok[c_birth] && birth > r->today)
 		pc_import_reason(im, "birth_date", "in the future");
@@ -235,12 +236,11 @@ cross_checks(const struct run *r, struct pc_import *im)
 				pc_import_reason(im, "ins", why);
 			}
 			if (ok[c_birth]) {
-				pc_civil(birth, &y, &m, &d);
-				if (nir.yy != y % 100)
+				if (nir.yy != bymd[0] % 100)
 					pc_import_reason(im, "ins", "its year of "
 					    "birth differs from birth_date's");
 				else if (nir.mm >= 1 && nir.mm <= 12 &&
-				    nir.mm != m)
+				    nir.mm != bymd[1])
 					pc_import_reason(im, "ins", "its month of "
 					    "birth differs from birth_date's");
 			}
@@ -431,6 +431,7 @@ main(int argc, char *argv[])
 	r.c_id = pc_table_col(T, "pathway_id");
 	r.c_rec = pc_table_col(T, "recorded_at");
 	r.today = pc_today();
+	r.day1900 = pc_days(1900, 1, 1);
 	pc_now_iso(r.now);
 	r.delim_out = delim_out;
 	r.safe_csv = safe_csv;

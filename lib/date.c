@@ -179,14 +179,6 @@ match(const char *s, size_t n, const char *fmt, int strict, int v[F_N],
  * crosses into the next byte.
  */
 static int
-digits8(uint64_t w)
-{
-	const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, d0 = 0x3030303030303030ull;
-
-	return (w & hi) == d0 && ((w + 0x0606060606060606ull) & hi) == d0;
-}
-
-static int
 digit(char ch)
 {
 	return ch >= '0' && ch <= '9';
@@ -213,7 +205,7 @@ iso(const char *s, size_t n, int v[F_N])
 	memcpy(&m, dash_at, 8);
 	memcpy(&dm, dashes, 8);
 	memcpy(&z, zeros, 8);
-	if ((w & m) != dm || !digits8((w & ~m) | z) || !digit(s[8]) ||
+	if ((w & m) != dm || !pc_digits8((w & ~m) | z) || !digit(s[8]) ||
 	    !digit(s[9]))
 		return 0;
 	v[F_Y] = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
@@ -317,12 +309,17 @@ pc_date_parse(const char *s, size_t n, const char *fmt, long *days,
  * parse()'s trimming and ranges.
  */
 long
-pc_date_canon_days(const char *s)
+pc_date_canon_days(const char *s, int ymd[3])
 {
 	int v[F_N];
 
 	if (!iso(s, strlen(s), v))
 		return PC_NODATE;
+	if (ymd != NULL) {
+		ymd[0] = v[F_Y];
+		ymd[1] = v[F_M];
+		ymd[2] = v[F_D];
+	}
 	return pc_days(v[F_Y], v[F_M], v[F_D]);
 }
 

@@ -330,26 +330,35 @@ bad:
 
 /* ---- NIR / NIA ------------------------------------------------------- */
 
+/* v then the n digits at s, in decimal: 0 when one is not a digit. */
+static int
+decimal(const char *s, int n, uint64_t *v)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdig((unsigned char)s[i]))
+			return 0;
+		*v = *v * 10 + (uint64_t)(s[i] - '0');
+	}
+	return 1;
+}
+
 int
 pc_nir_key(const char *s)
 {
 	uint64_t v = 0;		/* 13 digits fit: one division, not 13 */
-	int i;
+	int d6 = upper((unsigned char)s[6]);
 
-	for (i = 0; i < 13; i++) {
-		if (i == 5 && s[5] == '2' &&
-		    (upper((unsigned char)s[6]) == 'A' ||
-		    upper((unsigned char)s[6]) == 'B')) {
-			/* A letter has no value mod 97: 2A is 19, 2B 18. */
-			v = v * 100 + (upper((unsigned char)s[6]) == 'A' ?
-			    19 : 18);
-			i++;
-			continue;
-		}
-		if (!isdig((unsigned char)s[i]))
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
+	if (!decimal(s, 5, &v))
+		return -1;
+	/* A letter has no value mod 97: 2A is 19, 2B 18. */
+	if (s[5] == '2' && (d6 == 'A' || d6 == 'B'))
+		v = v * 100 + (d6 == 'A' ? 19 : 18);
+	else if (!decimal(s + 5, 2, &v))
+		return -1;
+	if (!decimal(s + 7, 6, &v))
+		return -1;
 	return 97 - (int)(v % 97);
 }
 
@@ -370,13 +379,23 @@ static int
 nir_check(const char *p, struct pc_nir *nir, char *why, size_t whysz,
     int keyed)
 {
+	/* The département, 6-7, is read apart: 2A and 2B are not digits. */
+	static const unsigned char dept_at[8] = { 0, 0, 0, 0, 0, 0xff, 0xff, 0 };
+	static const unsigned char zeros[8] = { 0, 0, 0, 0, 0, '0', '0', 0 };
 	struct chk c = { .why = why, .whysz = whysz };
+	uint64_t lo, hi, m, z;
 	int i, sex, mm, key, want;
 
-	for (i = 0; i < 15; i++)
-		if (i != 5 && i != 6 && !isdig((unsigned char)p[i]))
-			return say(&c, PC_CHECK_BAD,
-			    "character %d is not a digit", i + 1);
+	/* Two words, 1-8 and 8-15; a byte at a time to say which is not. */
+	memcpy(&lo, p, 8);
+	memcpy(&hi, p + 7, 8);
+	memcpy(&m, dept_at, 8);
+	memcpy(&z, zeros, 8);
+	if (!pc_digits8((lo & ~m) | z) || !pc_digits8(hi))
+		for (i = 0; i < 15; i++)
+			if (i != 5 && i != 6 && !isdig((unsigned char)p[i]))
+				return say(&c, PC_CHECK_BAD,
+				    "character %d is not a digit", i + 1);
 	if (!(isdig((unsigned char)p[5]) && isdig((unsigned char)p[6])) &&
 	    !(p[5] == '2' && (p[6] == 'A' || p[6] == 'B')))
 		return say(&c, PC_CHECK_BAD, "characters 6-7 are not a "

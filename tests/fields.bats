@@ -105,6 +105,10 @@ invalid() {
 	invalid ins 2951099126111Z3 "character 14 is not a digit"
 	invalid ins A95109912611193 "character 1 is not a digit"
 	invalid ins "29510991261119é" "character 15 is not a digit"
+	# Each side of the word that ends at 8 and the one that starts there.
+	invalid ins 2951Z9912611193 "character 5 is not a digit"
+	invalid ins 2951099Z2611193 "character 8 is not a digit"
+	invalid ins 29510991Z611193 "character 9 is not a digit"
 }
 
 @test "ins: a département other than 2 digits, 2A or 2B is refused" {
