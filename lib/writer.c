@@ -25,6 +25,9 @@
 #include <unistd.h>
 
 #include "parcours.h"
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define WBUF	(256u << 10)
 
@@ -52,6 +55,21 @@ special8(uint64_t w, uint64_t dl)
 	return (HASZERO(w ^ (ONES * '"')) | HASZERO(w ^ (ONES * '\n')) |
 	    HASZERO(w ^ (ONES * '\r')) | HASZERO(w ^ dl)) != 0;
 }
+
+#ifdef __SSE2__
+/* The same for 16 bytes (dv: the delimiter in each), in a few instructions. */
+static inline int
+special16(__m128i v, __m128i dv)
+{
+	__m128i m = _mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))),
+	    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
+	    _mm_cmpeq_epi8(v, dv)));
+
+	return _mm_movemask_epi8(m) != 0;
+}
+#endif
 
 static inline int
 special1(unsigned char ch, int delim)
@@ -145,6 +163,11 @@ known_delim(int delim)
  * seven the two halves are read as overlapping words, and a long cell's
  * last bytes as the word that ends it, so that only a cell under four
  * bytes is scanned byte by byte, and nothing is read past a cell's end.
+ * With SSE2 (every x86-64) a cell of 8 bytes or more is read as vectors
+ * the same way, its two overlapping halves in one from 8 to 16 bytes:
+ * the four comparisons of a word cost some 20 instructions, of a vector 6
+ * (4.5 % of an import's instructions).  fuzz_writer holds both to the
+ * rules written out a byte at a time.
  */
 static inline __attribute__((always_inline)) int
 copy_scan(char *o, const unsigned char *s, size_t n, int delim)
@@ -153,6 +176,35 @@ copy_scan(char *o, const unsigned char *s, size_t n, int delim)
 	uint32_t lo, hi;
 	size_t i;
 
+#ifdef __SSE2__
+	if (n >= 8) {
+		const __m128i dv = _mm_set1_epi8((char)delim);
+		__m128i a, b;
+
+		if (n <= 16) {
+			a = _mm_loadl_epi64((const __m128i *)s);
+			b = _mm_loadl_epi64((const __m128i *)(s + n - 8));
+			if (special16(_mm_unpacklo_epi64(a, b), dv))
+				return 1;
+			_mm_storel_epi64((__m128i *)o, a);
+			_mm_storel_epi64((__m128i *)(o + n - 8), b);
+			return 0;
+		}
+		for (i = 0; i + 16 <= n; i += 16) {
+			a = _mm_loadu_si128((const __m128i *)(s + i));
+			if (special16(a, dv))
+				return 1;
+			_mm_storeu_si128((__m128i *)(o + i), a);
+		}
+		if (i < n) {
+			a = _mm_loadu_si128((const __m128i *)(s + n - 16));
+			if (special16(a, dv))
+				return 1;
+			_mm_storeu_si128((__m128i *)(o + n - 16), a);
+		}
+		return 0;
+	}
+#endif
 	if (n >= 8) {
 		for (i = 0; i + 8 <= n; i += 8) {
 			memcpy(&w, s + i, 8);
