@@ -224,13 +224,16 @@ iso(const char *s, size_t n, int v[F_N])
  * it does; 0 sends the value to match(), which also says what is wrong.
  */
 static int
-fixed(const char *s, size_t n, const char *fmt, int v[F_N])
+fixed(const char *s, size_t n, const char *fmt, int v[F_N],
+    const char *at3[3])
 {
 	size_t at = 0, k;
 	int f;
 
-	if (n != 10 || strlen(fmt) != 8 || fmt[0] != '%' || fmt[3] != '%' ||
-	    fmt[6] != '%')
+	/* Eight bytes, % at 0, 3 and 6: read no further than its NUL. */
+	if (n != 10 || fmt[0] != '%' || fmt[1] == '\0' || fmt[2] == '\0' ||
+	    fmt[3] != '%' || fmt[4] == '\0' || fmt[5] == '\0' ||
+	    fmt[6] != '%' || fmt[7] == '\0' || fmt[8] != '\0')
 		return 0;
 	v[F_Y] = v[F_M] = v[F_D] = -1;
 	for (k = 0; k < 3; k++) {
@@ -243,6 +246,7 @@ fixed(const char *s, size_t n, const char *fmt, int v[F_N])
 				return 0;
 			v[F_Y] = (p[0] - '0') * 1000 + (p[1] - '0') * 100 +
 			    (p[2] - '0') * 10 + (p[3] - '0');
+			at3[0] = p;
 			at += 4;
 			break;
 		case 'm':
@@ -251,6 +255,7 @@ fixed(const char *s, size_t n, const char *fmt, int v[F_N])
 			if (v[f] >= 0 || !digit(p[0]) || !digit(p[1]))
 				return 0;
 			v[f] = (p[0] - '0') * 10 + (p[1] - '0');
+			at3[f == F_M ? 1 : 2] = p;
 			at += 2;
 			break;
 		default:
@@ -272,6 +277,44 @@ fixed(const char *s, size_t n, const char *fmt, int v[F_N])
 
 static int parse(const char *, size_t, const char *, int v[F_N], char *,
     size_t);
+
+/*
+ * The date of ten bytes that fixed() (or, without fmt, iso()) reads, in
+ * range, written YYYY-MM-DD into out: its digits are those of the output,
+ * moved, so this is a copy and the checks of parse(), without the
+ * arithmetic there and back.  Two dates a row of an import come this way
+ * twice, once through the map and once through the field check.  0 for
+ * anything else, which parse() then reads and says what is wrong with;
+ * fuzz_field holds the two to the same answers.
+ */
+static int
+valid_iso(const char *s, size_t n, const char *fmt, char out[11])
+{
+	const char *at[3];	/* the year's, month's and day's digits */
+	int v[F_N], y, m, d;
+
+	if (fmt == NULL) {
+		if (!iso(s, n, v))
+			return 0;
+		at[0] = s;
+		at[1] = s + 5;
+		at[2] = s + 8;
+	} else if (!fixed(s, n, fmt, v, at))
+		return 0;
+	y = v[F_Y];
+	m = v[F_M];
+	d = v[F_D];
+	if (y < YEAR_MIN || y > YEAR_MAX || m < 1 || m > 12 || d < 1 ||
+	    d > mdays(y, m))
+		return 0;
+	memcpy(out, at[0], 4);
+	out[4] = '-';
+	memcpy(out + 5, at[1], 2);
+	out[7] = '-';
+	memcpy(out + 8, at[2], 2);
+	out[10] = '\0';
+	return 1;
+}
 
 /* YYYY-MM-DD of a year 0-9999: every imported date, so no snprintf. */
 static void
@@ -340,6 +383,11 @@ pc_date_parse_iso(const char *s, size_t n, const char *fmt, char iso[11],
 {
 	int v[F_N];
 
+	if (valid_iso(s, n, fmt, iso)) {
+		if (why != NULL && whysz > 0)
+			why[0] = '\0';
+		return 0;
+	}
 	if (parse(s, n, fmt, v, why, whysz) == -1)
 		return -1;
 	put_iso(iso, v[F_Y], v[F_M], v[F_D]);
@@ -350,6 +398,7 @@ static int
 parse(const char *s, size_t n, const char *fmt, int v[F_N], char *why,
     size_t whysz)
 {
+	const char *at3[3];
 	int seen[F_N], r;
 	char show[64];
 
@@ -361,7 +410,7 @@ parse(const char *s, size_t n, const char *fmt, int v[F_N], char *why,
 	}
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	if (fmt == NULL ? iso(s, n, v) : fixed(s, n, fmt, v))
+	if (fmt == NULL ? iso(s, n, v) : fixed(s, n, fmt, v, at3))
 		r = 0;
 	else
 		r = match(s, n, fmt != NULL ? fmt : "%Y-%m-%d", fmt == NULL, v,

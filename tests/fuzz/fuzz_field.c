@@ -22,7 +22,9 @@
  * (idempotence); BAD leaves out empty and says why; the canonical forms of
  * the typed identifiers pass their own key checks (NIR key, Luhn); a date
  * pc_date_parse accepts is a real day in 1800-2999 and reads back through
- * the ISO format; pc_nir_key is -1 or 1-97 and agrees with a plain
+ * the ISO format, and pc_date_parse_iso, which has a shortcut of its own
+ * for dates at fixed places, gives the same answer, date or message;
+ * pc_nir_key is -1 or 1-97 and agrees with a plain
  * implementation, as pc_luhn_ok does; on valid UTF-8, pc_check_decoded
  * answers what pc_check answers.
  */
@@ -263,12 +265,18 @@ check_value(enum pc_type t, const char *s, size_t n, int whymode)
 HARNESS static void
 check_date(const char *fmt, const char *s, size_t n)
 {
-	char why[128], iso[11];
+	char why[128], iso[11], why2[128], iso2[11];
 	char *v = dup_exact(s, n);
 	long days, back;
-	int y, m, d;
+	int y, m, d, r2;
 
+	/* Its shortcut for dates read at fixed places gives parse()'s answer. */
+	r2 = pc_date_parse_iso(v, n, fmt, iso2, why2, sizeof why2);
 	if (pc_date_parse(v, n, fmt, &days, why, sizeof why) == 0) {
+		CHECK(r2 == 0);
+		CHECK(why2[0] == '\0');
+		pc_date_fmt(days, iso);
+		CHECK(strcmp(iso, iso2) == 0);
 		pc_civil(days, &y, &m, &d);
 		CHECK(pc_date_valid(y, m, d));
 		CHECK(y >= 1800 && y <= 2999);
@@ -281,6 +289,8 @@ check_date(const char *fmt, const char *s, size_t n)
 		CHECK(pc_date_parse(v, n, fmt, NULL, NULL, 0) == 0);
 	} else {
 		CHECK(why[0] != '\0');
+		CHECK(r2 == -1);
+		CHECK(strcmp(why, why2) == 0);
 		CHECK(pc_date_parse(v, n, fmt, NULL, NULL, 0) == -1);
 	}
 	free(v);
