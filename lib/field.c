@@ -577,18 +577,23 @@ check_morph(struct chk *c)
 int
 pc_luhn_ok(const char *d, size_t n)
 {
-	size_t i;
-	int v, sum = 0, dbl = 0;
+	/* A doubled digit's digits summed: 2v, or 2v - 9 from 5 on. */
+	static const unsigned char twice[10] = { 0, 2, 4, 6, 8, 1, 3, 5, 7, 9 };
+	size_t i = n;
+	int sum = 0;
 
 	if (n == 0)
 		return 0;
-	for (i = n; i-- > 0; dbl = !dbl) {
-		if (!isdig((unsigned char)d[i]))
+	/* From the key leftwards, in pairs: a digit as it is, one doubled. */
+	while (i > 0) {
+		if (!isdig((unsigned char)d[--i]))
 			return 0;
-		v = d[i] - '0';
-		if (dbl && (v *= 2) > 9)
-			v -= 9;
-		sum += v;
+		sum += d[i] - '0';
+		if (i == 0)
+			break;
+		if (!isdig((unsigned char)d[--i]))
+			return 0;
+		sum += twice[d[i] - '0'];
 	}
 	return sum % 10 == 0;
 }
