@@ -172,12 +172,6 @@ match(const char *s, size_t n, const char *fmt, int strict, int v[F_N],
 	return i == n ? 0 : -1;
 }
 
-/*
- * Whether the eight bytes of w are all ASCII digits: each byte's high
- * nibble is 3, and adding 6 carries none of them out of it (0x3A-0x3F
- * would).  A byte of 0x30-0x3F plus 6 stays below 0x46, so no carry
- * crosses into the next byte.
- */
 static int
 digit(char ch)
 {
