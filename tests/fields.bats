@@ -606,6 +606,21 @@ invalid() {
 	valid phone 0123456789 "01 23 45 67 89"
 	valid phone 06.12.34.56.78 "06 12 34 56 78"
 	valid phone 09-87-65-43-21 "09 87 65 43 21"
+	valid phone "01.23-45 67.89" "01 23 45 67 89"
+	valid phone "0 123 45 67 89" "01 23 45 67 89"
+}
+
+@test "phone: the pairs' shape does not let 00, a first digit not 0 or a letter through" {
+	invalid phone "00 12 34 56 78" \
+	    '"00 12 34 56 78": write + and the country code, not 00'
+	invalid phone "11 23 45 67 89" \
+	    '"11 23 45 67 89" does not start with 0 (or + and the country code)'
+	invalid phone "01 23 45 67 8x" \
+	    '"01 23 45 67 8x" is not a telephone number (digits with spaces, dots or hyphens)'
+	invalid phone "01 23/45 67 89" \
+	    '"01 23/45 67 89" is not a telephone number (digits with spaces, dots or hyphens)'
+	invalid phone "0A 23 45 67 89" \
+	    '"0A 23 45 67 89" is not a telephone number (digits with spaces, dots or hyphens)'
 }
 
 @test "phone: +33 and 9 digits is canonical +33 1 23 45 67 89" {
