@@ -190,16 +190,14 @@ iso(const char *s, size_t n, int v[F_N])
 {
 	static const unsigned char dash_at[8] = { 0, 0, 0, 0, 0xff, 0, 0, 0xff };
 	static const unsigned char dashes[8] = { 0, 0, 0, 0, '-', 0, 0, '-' };
-	static const unsigned char zeros[8] = { 0, 0, 0, 0, '0', 0, 0, '0' };
-	uint64_t w, m, dm, z;
+	uint64_t w, m, dm;
 
 	if (n != 10)
 		return 0;
 	memcpy(&w, s, 8);
 	memcpy(&m, dash_at, 8);
 	memcpy(&dm, dashes, 8);
-	memcpy(&z, zeros, 8);
-	if ((w & m) != dm || !pc_digits8((w & ~m) | z) || !digit(s[8]) ||
+	if ((w & m) != dm || !pc_digits8_but(w, m) || !digit(s[8]) ||
 	    !digit(s[9]))
 		return 0;
 	v[F_Y] = (s[0] - '0') * 1000 + (s[1] - '0') * 100 +
@@ -273,6 +271,47 @@ static int parse(const char *, size_t, const char *, int v[F_N], char *,
     size_t);
 
 /*
+ * Whether the fields read are a day (and a time) that exists: -1 with why
+ * said if not.  parse() says why; valid_iso() asks without a why.
+ */
+static int
+in_range(const int v[F_N], char *why, size_t whysz)
+{
+	if (v[F_Y] < YEAR_MIN || v[F_Y] > YEAR_MAX) {
+		setwhy(why, whysz, "year %04d out of range (%d-%d)", v[F_Y],
+		    YEAR_MIN, YEAR_MAX);
+		return -1;
+	}
+	if (v[F_M] < 1 || v[F_M] > 12) {
+		setwhy(why, whysz, "month %02d out of range", v[F_M]);
+		return -1;
+	}
+	if (v[F_D] < 1 || v[F_D] > 31) {
+		setwhy(why, whysz, "day %02d out of range", v[F_D]);
+		return -1;
+	}
+	if (v[F_D] > mdays(v[F_Y], v[F_M])) {
+		setwhy(why, whysz, "no day %d in %s %04d", v[F_D],
+		    monthname[v[F_M] - 1], v[F_Y]);
+		return -1;
+	}
+	/* The time of day is checked but a date is all the callers keep. */
+	if (v[F_HH] > 23) {
+		setwhy(why, whysz, "hour %02d out of range", v[F_HH]);
+		return -1;
+	}
+	if (v[F_MM] > 59) {
+		setwhy(why, whysz, "minute %02d out of range", v[F_MM]);
+		return -1;
+	}
+	if (v[F_SS] > 59) {
+		setwhy(why, whysz, "second %02d out of range", v[F_SS]);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The date of ten bytes that fixed() (or, without fmt, iso()) reads, in
  * range, written YYYY-MM-DD into out: its digits are those of the output,
  * moved, so this is a copy and the checks of parse(), without the
@@ -285,7 +324,7 @@ static int
 valid_iso(const char *s, size_t n, const char *fmt, char out[11])
 {
 	const char *at[3];	/* the year's, month's and day's digits */
-	int v[F_N], y, m, d;
+	int v[F_N];
 
 	if (fmt == NULL) {
 		if (!iso(s, n, v))
@@ -295,11 +334,7 @@ valid_iso(const char *s, size_t n, const char *fmt, char out[11])
 		at[2] = s + 8;
 	} else if (!fixed(s, n, fmt, v, at))
 		return 0;
-	y = v[F_Y];
-	m = v[F_M];
-	d = v[F_D];
-	if (y < YEAR_MIN || y > YEAR_MAX || m < 1 || m > 12 || d < 1 ||
-	    d > mdays(y, m))
+	if (in_range(v, NULL, 0) == -1)
 		return 0;
 	memcpy(out, at[0], 4);
 	out[4] = '-';
@@ -424,38 +459,7 @@ parse(const char *s, size_t n, const char *fmt, int v[F_N], char *why,
 		}
 		return -1;
 	}
-	if (v[F_Y] < YEAR_MIN || v[F_Y] > YEAR_MAX) {
-		setwhy(why, whysz, "year %04d out of range (%d-%d)", v[F_Y],
-		    YEAR_MIN, YEAR_MAX);
-		return -1;
-	}
-	if (v[F_M] < 1 || v[F_M] > 12) {
-		setwhy(why, whysz, "month %02d out of range", v[F_M]);
-		return -1;
-	}
-	if (v[F_D] < 1 || v[F_D] > 31) {
-		setwhy(why, whysz, "day %02d out of range", v[F_D]);
-		return -1;
-	}
-	if (v[F_D] > mdays(v[F_Y], v[F_M])) {
-		setwhy(why, whysz, "no day %d in %s %04d", v[F_D],
-		    monthname[v[F_M] - 1], v[F_Y]);
-		return -1;
-	}
-	/* The time of day is checked but a date is all the callers keep. */
-	if (v[F_HH] > 23) {
-		setwhy(why, whysz, "hour %02d out of range", v[F_HH]);
-		return -1;
-	}
-	if (v[F_MM] > 59) {
-		setwhy(why, whysz, "minute %02d out of range", v[F_MM]);
-		return -1;
-	}
-	if (v[F_SS] > 59) {
-		setwhy(why, whysz, "second %02d out of range", v[F_SS]);
-		return -1;
-	}
-	return 0;
+	return in_range(v, why, whysz);
 }
 
 void

@@ -381,17 +381,15 @@ nir_check(const char *p, struct pc_nir *nir, char *why, size_t whysz,
 {
 	/* The département, 6-7, is read apart: 2A and 2B are not digits. */
 	static const unsigned char dept_at[8] = { 0, 0, 0, 0, 0, 0xff, 0xff, 0 };
-	static const unsigned char zeros[8] = { 0, 0, 0, 0, 0, '0', '0', 0 };
 	struct chk c = { .why = why, .whysz = whysz };
-	uint64_t lo, hi, m, z;
+	uint64_t lo, hi, m;
 	int i, sex, mm, key, want;
 
 	/* Two words, 1-8 and 8-15; a byte at a time to say which is not. */
 	memcpy(&lo, p, 8);
 	memcpy(&hi, p + 7, 8);
 	memcpy(&m, dept_at, 8);
-	memcpy(&z, zeros, 8);
-	if (!pc_digits8((lo & ~m) | z) || !pc_digits8(hi))
+	if (!pc_digits8_but(lo, m) || !pc_digits8(hi))
 		for (i = 0; i < 15; i++)
 			if (i != 5 && i != 6 && !isdig((unsigned char)p[i]))
 				return say(&c, PC_CHECK_BAD,
@@ -574,44 +572,50 @@ check_morph(struct chk *c)
 
 /* ---- FINESS, RPPS ------------------------------------------------------ */
 
-int
-pc_luhn_ok(const char *d, size_t n)
+/*
+ * Luhn's sum of the n digits from the right, the first of them doubled
+ * when dbl (the payload of a key to come), in pairs: a digit as it is,
+ * one doubled through a table.  -1 if one is not a digit.
+ */
+static int
+luhn_sum(const char *d, size_t n, int dbl)
 {
 	/* A doubled digit's digits summed: 2v, or 2v - 9 from 5 on. */
 	static const unsigned char twice[10] = { 0, 2, 4, 6, 8, 1, 3, 5, 7, 9 };
 	size_t i = n;
 	int sum = 0;
 
-	if (n == 0)
-		return 0;
-	/* From the key leftwards, in pairs: a digit as it is, one doubled. */
+	if (dbl && i > 0) {
+		if (!isdig((unsigned char)d[--i]))
+			return -1;
+		sum += twice[d[i] - '0'];
+	}
 	while (i > 0) {
 		if (!isdig((unsigned char)d[--i]))
-			return 0;
+			return -1;
 		sum += d[i] - '0';
 		if (i == 0)
 			break;
 		if (!isdig((unsigned char)d[--i]))
-			return 0;
+			return -1;
 		sum += twice[d[i] - '0'];
 	}
-	return sum % 10 == 0;
+	return sum;
+}
+
+int
+pc_luhn_ok(const char *d, size_t n)
+{
+	int sum = n > 0 ? luhn_sum(d, n, 0) : -1;
+
+	return sum >= 0 && sum % 10 == 0;
 }
 
 /* The Luhn key that would follow the n digits of payload. */
 static int
 luhn_key(const char *d, size_t n)
 {
-	size_t i;
-	int v, sum = 0, dbl = 1;
-
-	for (i = n; i-- > 0; dbl = !dbl) {
-		v = d[i] - '0';
-		if (dbl && (v *= 2) > 9)
-			v -= 9;
-		sum += v;
-	}
-	return (10 - sum % 10) % 10;
+	return (10 - luhn_sum(d, n, 1) % 10) % 10;
 }
 
 static int

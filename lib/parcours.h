@@ -113,6 +113,13 @@ pc_digits8(uint64_t w)
 	return (w & hi) == d0 && ((w + 0x0606060606060606ull) & hi) == d0;
 }
 
+/* The same, but for the bytes where skip is 0xFF (separators, letters). */
+static inline int
+pc_digits8_but(uint64_t w, uint64_t skip)
+{
+	return pc_digits8((w & ~skip) | (skip & 0x3030303030303030ull));
+}
+
 /* ---- hash.c: the in-memory tables' hash (never 0) --------------------- */
 
 uint64_t pc_hash(const char *, size_t);

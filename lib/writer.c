@@ -172,7 +172,7 @@ known_delim(int delim)
 static inline __attribute__((always_inline)) int
 copy_scan(char *o, const unsigned char *s, size_t n, int delim)
 {
-	uint64_t w, dl = ONES * (unsigned char)delim;
+	uint64_t dl = ONES * (unsigned char)delim;
 	uint32_t lo, hi;
 	size_t i;
 
@@ -204,8 +204,10 @@ copy_scan(char *o, const unsigned char *s, size_t n, int delim)
 		}
 		return 0;
 	}
-#endif
+#else
 	if (n >= 8) {
+		uint64_t w;
+
 		for (i = 0; i + 8 <= n; i += 8) {
 			memcpy(&w, s + i, 8);
 			if (special8(w, dl))
@@ -220,6 +222,7 @@ copy_scan(char *o, const unsigned char *s, size_t n, int delim)
 		}
 		return 0;
 	}
+#endif
 	if (n >= 4) {
 		memcpy(&lo, s, 4);
 		memcpy(&hi, s + n - 4, 4);
