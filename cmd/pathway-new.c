@@ -465,11 +465,11 @@ main(int argc, char *argv[])
 		pc_import_operands_by(im, argc, argv, check, commit, &r);
 	else if (argc == 0)
 		pc_import_file_mt(im, NULL, &ro, check, commit,
-		    pc_repeats_set(r.known), &r);
+		    r.known, &r);
 	else
 		for (i = 0; i < argc; i++)
 			pc_import_file_mt(im, argv[i], &ro, check, commit,
-			    pc_repeats_set(r.known), &r);
+			    r.known, &r);
 	pc_repeats_flush(r.known);
 
 	status = pc_import_finish(im, mode == PC_OUT_REPLACE, outpath);

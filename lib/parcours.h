@@ -726,13 +726,15 @@ typedef void (*pc_commit_fn)(struct pc_import *, const char *res,
 int	 pc_threads(void);
 /* pthread_mutex_lock, or exit 4 with why: a run cannot go on unlocked. */
 void	 pc_mutex_lock(pthread_mutex_t *);
+struct pc_repeats;
+
 /*
  * pc_import_file on pc_threads() threads: output, rejects, messages and
  * counts the same as on one.
  */
 void	 pc_import_file_mt(struct pc_import *, const char *path,
 	    const struct pc_readopt *, pc_check_fn, pc_commit_fn,
-	    const struct pc_idset *seen, void *);
+	    const struct pc_repeats *seen, void *);
 /* pc_import_operands through the same check and commit, on this thread. */
 void	 pc_import_operands_by(struct pc_import *, int argc, char **argv,
 	    pc_check_fn, pc_commit_fn, void *);
@@ -770,8 +772,8 @@ void	 pc_repeats_row(struct pc_repeats *, uint64_t h,
  * before pc_import_finish (the pairs on disk are gone after it).
  */
 void	 pc_repeats_flush(struct pc_repeats *);
-/* For pc_import_file_mt's prefetch. */
-const struct pc_idset *pc_repeats_set(const struct pc_repeats *);
+/* For pc_import_file_mt: where the pair of id hash h will be looked for. */
+void	 pc_repeats_prefetch(const struct pc_repeats *, uint64_t h);
 void	 pc_repeats_free(struct pc_repeats *);
 
 /* ---- annotate.c: tools that add columns to the rows of a table ------- */

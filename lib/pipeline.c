@@ -331,7 +331,7 @@ fill(struct batch *b, struct pc_reader *rd, char *err, size_t errsz)
 
 static void
 commit_batch(struct pc_import *im, struct pc_reader *rd, struct batch *b,
-    pc_commit_fn commit, const struct pc_idset *seen, void *arg,
+    pc_commit_fn commit, const struct pc_repeats *seen, void *arg,
     struct worker *w)
 {
 	size_t i, j;
@@ -345,7 +345,7 @@ commit_batch(struct pc_import *im, struct pc_reader *rd, struct batch *b,
 		    b->row[j].err == PC_ROW_OK && !b->row[j].rejected &&
 		    b->row[j].reslen >= sizeof h) {
 			memcpy(&h, b->res.s + b->row[j].res, sizeof h);
-			pc_idset_prefetch_hash(seen, h);
+			pc_repeats_prefetch(seen, h);
 		}
 		im->nread++;
 		im->line = r->line;
@@ -390,7 +390,7 @@ oldest_checked(struct pipeline *p)
 void
 pc_import_file_mt(struct pc_import *im, const char *path,
     const struct pc_readopt *ro, pc_check_fn check, pc_commit_fn commit,
-    const struct pc_idset *seen, void *arg)
+    const struct pc_repeats *seen, void *arg)
 {
 	struct pipeline p;
 	struct pc_reader *rd;

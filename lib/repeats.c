@@ -11,14 +11,25 @@
  * memory and each row is decided and written as it comes.  Past it they
  * go to disk: every pair so far, and each pair from then on, is appended
  * to one of NPART temporary files chosen by its hash, so all the pairs of
- * one id share a file; and each row from then on is held, after its
- * length, in one more temporary file.  At the end each part is read back on its own,
- * in input order, into a set of a part's size.  That decides its held rows
- * exactly as the one set would have, since a row's answer depends only on
- * the pairs of its own id before it.  The repeats' places are written back
- * over the part, and the held rows are copied out in input order around
- * them.  From the switch on, output comes at the end of the run instead
- * of row by row, and memory stays flat.
+ * one id share a file.  At the end each part is read back on its own, in
+ * input order, into a set of a part's size, which decides exactly as the
+ * one set would have, since a row's answer depends only on the pairs of
+ * its own id before it.
+ *
+ * Past the memory, rows still stream as long as each can be decided on
+ * the spot.  The memory then holds a 32-bit fingerprint of each pair,
+ * six times as many as the set held, and the last RING pairs in full.  A
+ * pair whose fingerprint is not there was never met: its row is new, and
+ * written.  One whose fingerprint is there is a repeat when the pair is
+ * among the last ones, as the duplicates of an export mostly are, and is
+ * skipped.  Only a row that neither can decide (a repeat of an old row,
+ * one fingerprint in 4 billion met by chance, or the fingerprints' table
+ * full) ends the streaming: from it on, each row is held, after its
+ * length, in one more temporary file, decided at the end from the parts,
+ * and copied out in input order around the repeats, whose places the
+ * parts give back.  Output then comes at the end of the run instead of
+ * row by row, and memory stays flat.  The corrections among the rows
+ * written as they came are counted at the end, from the parts.
  *
  * The temporary files are made in TMPDIR (or /tmp) with mode 0600 and
  * unlinked at once (O_TMPFILE where the file system has it): held rows
@@ -39,13 +50,20 @@
 #define READBUF		(2048 * sizeof(struct rec))	/* 64 KB */
 #define DEFMEMORY	(8UL << 20)
 #define SEED		UINT64_MAX	/* a rec's off: no row held */
+#define STREAMED	(UINT64_MAX - 1)	/* ...: a row written, new */
 #define PREFETCH	8		/* recs ahead */
+#define RING		4096		/* the last pairs kept in full */
 
 /* A pair, and where its row is in the held rows (or SEED). */
 struct rec {
 	uint64_t	 h;
 	unsigned char	 d[PC_DIGEST];
 	uint64_t	 off;
+};
+
+struct pair {
+	uint64_t	 h;
+	unsigned char	 d[PC_DIGEST];
 };
 
 struct part {
@@ -70,6 +88,12 @@ struct pc_repeats {
 	uint64_t		 off;		/* bytes held */
 	struct pc_buf		 hbuf;
 	struct part		*part;		/* NPART, once spilled */
+	size_t			 bytes;		/* PARCOURS_REPEAT_MEMORY */
+	uint32_t		*fp;		/* once spilled, until held */
+	size_t			 nfp, fpcount;	/* slots, fingerprints */
+	struct pair		*ring;		/* the last pairs met */
+	size_t			 nring, ringpos;
+	uint64_t		 ringfill;
 };
 
 /*
@@ -77,7 +101,7 @@ struct pc_repeats {
  * The set is a power of two of entries, three quarters full at most.
  */
 static size_t
-memory_limit(void)
+memory_limit(size_t *bytes)
 {
 	const char *s = getenv("PARCOURS_REPEAT_MEMORY");
 	unsigned long long v, mul = 1;
@@ -99,10 +123,13 @@ memory_limit(void)
 			    "or with k, M or G, 0 or from 1k to 1024G", s);
 			exit(PC_EXIT_USAGE);
 		}
-		if (v == 0)
+		if (v == 0) {
+			*bytes = 0;
 			return 0;	/* every row through the files */
+		}
 		v *= mul;
 	}
+	*bytes = (size_t)v;
 	for (cap = 1; cap * 2 <= v / PC_IDSET_ENTRY; cap *= 2)
 		;
 	return cap / 4 * 3 > 0 ? cap / 4 * 3 : 1;
@@ -123,7 +150,11 @@ pc_repeats_new(struct pc_import *im, int corrections, pc_repeats_fn emit,
 	const char *t = getenv("TMPDIR");
 
 	rs->im = im;
-	rs->limit = memory_limit();
+	rs->limit = memory_limit(&rs->bytes);
+	/* a ring of an eighth of the set's pairs, for small budgets' sake */
+	rs->nring = rs->limit / 8 < 4 ? 4 : rs->limit / 8 > RING ? RING :
+	    rs->limit / 8;
+	rs->ring = pc_xcalloc(rs->nring, sizeof *rs->ring);
 	rs->corrections = corrections;
 	rs->emit = emit != NULL ? emit : write_row;
 	rs->arg = arg;
@@ -133,10 +164,20 @@ pc_repeats_new(struct pc_import *im, int corrections, pc_repeats_fn emit,
 	return rs;
 }
 
-const struct pc_idset *
-pc_repeats_set(const struct pc_repeats *rs)
+/* Where the pair's fingerprint goes: h's low half, scaled to the slots. */
+static size_t
+fp_home(const struct pc_repeats *rs, uint64_t h)
 {
-	return rs->set;
+	return (size_t)(((uint64_t)(uint32_t)h * rs->nfp) >> 32);
+}
+
+void
+pc_repeats_prefetch(const struct pc_repeats *rs, uint64_t h)
+{
+	if (rs->part == NULL)
+		pc_idset_prefetch_hash(rs->set, h);
+	else if (rs->fp != NULL)
+		__builtin_prefetch(&rs->fp[fp_home(rs, h)]);
 }
 
 void
@@ -235,12 +276,113 @@ part_add(struct pc_repeats *rs, uint64_t h, const unsigned char *d,
 }
 
 static void
+ring_add(struct pc_repeats *rs, uint64_t h, const unsigned char *d)
+{
+	struct pair *e = &rs->ring[rs->ringpos];
+
+	e->h = h;
+	memcpy(e->d, d, PC_DIGEST);
+	if (++rs->ringpos == rs->nring)
+		rs->ringpos = 0;
+	rs->ringfill++;
+}
+
+/* Whether the pair is among the last ones met, newest first. */
+static int
+ring_has(const struct pc_repeats *rs, uint64_t h, const unsigned char *d)
+{
+	size_t k, n, i = rs->ringpos;
+	const struct pair *e;
+
+	n = rs->ringfill < rs->nring ? (size_t)rs->ringfill : rs->nring;
+	for (k = 0; k < n; k++) {
+		i = i == 0 ? rs->nring - 1 : i - 1;
+		e = &rs->ring[i];
+		if (e->h == h && memcmp(e->d, d, PC_DIGEST) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+enum { FP_NEW, FP_MET, FP_FULL };
+
+/*
+ * FP_NEW: the pair was never met, and its fingerprint is in now.  FP_MET:
+ * a pair with its fingerprint was (itself, or one in 4 billion by
+ * chance).  FP_FULL: neither, and there is no room for it.
+ */
+static int
+fp_put(struct pc_repeats *rs, uint64_t h, const unsigned char *d)
+{
+	uint32_t f, *e;
+	size_t i;
+
+	memcpy(&f, d, sizeof f);
+	f ^= (uint32_t)(h >> 32);
+	f += f == 0;		/* 0 is a free slot */
+	for (i = fp_home(rs, h); *(e = &rs->fp[i]) != 0;
+	    i = i + 1 == rs->nfp ? 0 : i + 1)
+		if (*e == f)
+			return FP_MET;
+	if (rs->fpcount >= rs->nfp / 4 * 3)
+		return FP_FULL;
+	*e = f;
+	rs->fpcount++;
+	return FP_NEW;
+}
+
+/* The rows from now on are held, decided at the end. */
+static void
+hold(struct pc_repeats *rs)
+{
+	if (rs->fp != NULL)
+		pc_table_free(rs->fp, rs->nfp, sizeof *rs->fp);
+	rs->fp = NULL;
+	rs->held = tmp_open(rs);
+}
+
+static void
 seed_part(uint64_t h, const unsigned char *d, void *arg)
 {
 	part_add(arg, h, d, SEED);
 }
 
-/* The set is full: its pairs, and every pair from now on, go to disk. */
+/*
+ * The pairs on disk so far into the fingerprints, read back from the
+ * parts once the set is gone, so that the two are not in memory at once.
+ */
+static void
+fp_fill(struct pc_repeats *rs)
+{
+	unsigned char *buf = pc_xmalloc(READBUF);
+	struct part *p;
+	struct rec r;
+	size_t i, j, n, done;
+
+	for (i = 0; i < NPART && rs->fp != NULL; i++) {
+		p = &rs->part[i];
+		part_flush(rs, p);
+		for (done = 0; done < p->n && rs->fp != NULL; done += n) {
+			n = p->n - done < READBUF / sizeof r ? p->n - done :
+			    READBUF / sizeof r;
+			read_all(rs, p->fd, buf, n * sizeof r,
+			    (off_t)(done * sizeof r));
+			for (j = 0; j < n; j++) {
+				memcpy(&r, buf + j * sizeof r, sizeof r);
+				if (fp_put(rs, r.h, r.d) == FP_FULL) {
+					hold(rs);
+					break;
+				}
+			}
+		}
+	}
+	free(buf);
+}
+
+/*
+ * The set is full: its pairs, and every pair from now on, go to disk, and
+ * their fingerprints to memory of the same size, while there is room.
+ */
 static void
 spill(struct pc_repeats *rs)
 {
@@ -250,9 +392,17 @@ spill(struct pc_repeats *rs)
 	rs->part = pc_xcalloc(NPART, sizeof *rs->part);
 	for (i = 0; i < NPART; i++)
 		rs->part[i].fd = tmp_open(rs);
-	rs->held = tmp_open(rs);
 	pc_idset_walk(rs->set, seed_part, rs);
 	pc_idset_clear(rs->set);
+	rs->nfp = rs->bytes / sizeof *rs->fp;
+	if (rs->nfp > UINT32_MAX)
+		rs->nfp = UINT32_MAX;
+	if (rs->nfp < 16) {
+		rs->held = tmp_open(rs);	/* 0: every row held */
+		return;
+	}
+	rs->fp = pc_table_alloc(rs->nfp, sizeof *rs->fp);
+	fp_fill(rs);
 }
 
 void
@@ -260,10 +410,14 @@ pc_repeats_seed(struct pc_repeats *rs, uint64_t h, const unsigned char *d)
 {
 	if (rs->part == NULL && pc_idset_count(rs->set) >= rs->limit)
 		spill(rs);
-	if (rs->part == NULL)
+	ring_add(rs, h, d);
+	if (rs->part == NULL) {
 		(void)pc_idset_put_hash(rs->set, h, d);
-	else
-		part_add(rs, h, d, SEED);
+		return;
+	}
+	if (rs->fp != NULL && fp_put(rs, h, d) == FP_FULL)
+		hold(rs);
+	part_add(rs, h, d, SEED);
 }
 
 void
@@ -276,6 +430,7 @@ pc_repeats_row(struct pc_repeats *rs, uint64_t h, const unsigned char *d,
 	if (rs->part == NULL && pc_idset_count(rs->set) >= rs->limit)
 		spill(rs);
 	if (rs->part == NULL) {
+		ring_add(rs, h, d);
 		switch (pc_idset_put_hash(rs->set, h, d)) {
 		case 0:
 			im->nskipped++;	/* recorded as it is: a repeat */
@@ -287,6 +442,23 @@ pc_repeats_row(struct pc_repeats *rs, uint64_t h, const unsigned char *d,
 		}
 		rs->emit(im, row, len, rs->arg);
 		return;
+	}
+	if (rs->fp != NULL) {
+		switch (fp_put(rs, h, d)) {
+		case FP_NEW:
+			ring_add(rs, h, d);
+			part_add(rs, h, d, STREAMED);
+			rs->emit(im, row, len, rs->arg);
+			return;
+		case FP_MET:
+			if (ring_has(rs, h, d)) {
+				ring_add(rs, h, d);
+				im->nskipped++;
+				return;
+			}
+			break;
+		}
+		hold(rs);
 	}
 	if (len > UINT32_MAX)	/* a record is 8 MB at most */
 		errx(PC_EXIT_IO, "a row of %zu bytes", len);
@@ -328,8 +500,8 @@ decide(struct pc_repeats *rs, struct part *p, unsigned char *buf)
 			}
 			memcpy(&r, buf + i * sizeof r, sizeof r);
 			switch (pc_idset_put_hash(rs->set, r.h, r.d)) {
-			case 0:
-				if (r.off == SEED)
+			case 0:	/* a streamed row was new */
+				if (r.off == SEED || r.off == STREAMED)
 					break;
 				sk[k] = r.off;
 				if (++k == sizeof sk / sizeof sk[0]) {
@@ -438,7 +610,11 @@ pc_repeats_flush(struct pc_repeats *rs)
 
 	if (rs->part == NULL)
 		return;
-	write_all(rs, rs->held, rs->hbuf.s, rs->hbuf.len, -1);
+	if (rs->fp != NULL)
+		pc_table_free(rs->fp, rs->nfp, sizeof *rs->fp);
+	rs->fp = NULL;
+	if (rs->held != -1)
+		write_all(rs, rs->held, rs->hbuf.s, rs->hbuf.len, -1);
 	rs->hbuf.len = 0;
 	buf = pc_xmalloc(READBUF);
 	for (i = 0; i < NPART; i++) {
@@ -448,11 +624,13 @@ pc_repeats_flush(struct pc_repeats *rs)
 	}
 	free(buf);
 	pc_idset_clear(rs->set);
-	write_held(rs, &rs->hbuf);
+	if (rs->held != -1) {
+		write_held(rs, &rs->hbuf);
+		close(rs->held);
+	}
 	pc_buf_free(&rs->hbuf);
 	for (i = 0; i < NPART; i++)
 		close(rs->part[i].fd);
-	close(rs->held);
 	free(rs->part);
 	rs->part = NULL;
 	rs->held = -1;
@@ -464,7 +642,10 @@ pc_repeats_free(struct pc_repeats *rs)
 {
 	if (rs == NULL)
 		return;
+	if (rs->fp != NULL)
+		pc_table_free(rs->fp, rs->nfp, sizeof *rs->fp);
 	pc_idset_free(rs->set);
 	pc_buf_free(&rs->hbuf);
+	free(rs->ring);
 	free(rs);
 }

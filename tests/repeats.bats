@@ -52,6 +52,66 @@ export_with_repeats() {
 	[ "$(cat st-mem)" = 3 ]
 }
 
+# near.csv: 3000 pathways (or $1), each 50th line again at once (a repeat) and each
+# 70th again with another referent's phone (a correction); far.csv: the
+# same with the 10th line again in the middle, 1500 lines after it.
+export_with_near_repeats() {
+	gen-export -s 14 -n "${1:-3000}" -f dpi > export.csv
+	tail -n +2 export.csv | awk -F';' 'BEGIN { OFS = ";" }
+	    { print }
+	    NR % 50 == 0 { print }
+	    NR % 70 == 0 { $14 = "05 55 55 55 55"; print }' > rows.csv
+	{ head -n 1 export.csv; cat rows.csv; } > near.csv
+	{ head -n 1 export.csv; head -n 1500 rows.csv; sed -n 10p rows.csv
+	    tail -n +1501 rows.csv; } > far.csv
+}
+
+# Past the memory, rows are written as they come while each is new or a
+# repeat of one of the last rows; a repeat of an older row holds the rows
+# from it on until the end.  Either way, the bytes of a run in memory.
+@test "past PARCOURS_REPEAT_MEMORY, repeats of recent rows and of old ones: the bytes of a run in memory" {
+	export_with_near_repeats
+	for f in near far; do
+		with_memory "" "$f-mem" pathway-new -m dpi-cp1252 "$f.csv"
+		with_memory 64k "$f-stream" pathway-new -m dpi-cp1252 "$f.csv"
+		with_memory 1k "$f-full" pathway-new -m dpi-cp1252 "$f.csv"
+		with_memory 0 "$f-held" pathway-new -m dpi-cp1252 "$f.csv"
+		same_as "$f-mem" "$f-stream"
+		same_as "$f-mem" "$f-full"
+		same_as "$f-mem" "$f-held"
+	done
+	[ "$(tail -n 1 err-near-mem.txt)" = "pathway-new: 3115 read, 2756 written (36 corrections), 46 skipped, 313 rejected" ]
+	[ "$(tail -n 1 err-far-mem.txt)" = "pathway-new: 3116 read, 2756 written (36 corrections), 47 skipped, 313 rejected" ]
+	[ "$(cat st-near-mem)" = 3 ]
+}
+
+# The first input is read whole before the second, a FIFO, is opened:
+# while it stalls, the rows of the first must be out, past the memory.
+@test "past PARCOURS_REPEAT_MEMORY, new rows and repeats of recent ones are written as they come" {
+	local i n pid st=0
+	[ -z "${PARCOURS_VALGRIND-}" ] || skip "waits on a live run"
+	export_with_near_repeats 8000
+	head -n 1 near.csv > header.csv
+	with_memory "" mem pathway-new -m dpi-cp1252 near.csv header.csv
+	mkfifo stall
+	PARCOURS_REPEAT_MEMORY=64k pathway-new -m dpi-cp1252 -r rej.csv \
+	    near.csv stall > out.csv 2> err.txt &
+	pid=$!
+	for ((i = 0; i < 2400; i++)); do
+		n=$(wc -l < out.csv)
+		[ "$n" -ge 4000 ] && break
+		sleep 0.05
+	done
+	cat header.csv > stall
+	wait "$pid" || st=$?
+	[ "$n" -ge 4000 ] ||
+	    fail "$n lines out before the end of the input, in 120 s"
+	cmp out.csv out-mem.csv
+	cmp rej.csv rej-mem.csv
+	cmp err.txt err-mem.txt
+	[ "$st" = 3 ]
+}
+
 @test "past the memory, -P and -a, several inputs and stdin agree with memory" {
 	export_with_repeats
 	head -n 1001 export.csv > first.csv
