@@ -193,7 +193,7 @@ pc_row_digest(const char *const *v, const size_t *vlen, size_t n,
 	/* Each value ends with a byte none of them can hold. */
 	for (i = 0, p = buf; i < n; i++) {
 		len = vlen != NULL ? vlen[i] : strlen(v[i]);
-		memcpy(p, v[i], len);
+		pc_copy_small(p, v[i], len);
 		p += len;
 		*p++ = 0x1f;
 	}
