@@ -38,6 +38,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,6 +71,7 @@ struct part {
 	int		 fd;
 	size_t		 n;		/* recs */
 	size_t		 nskip;		/* repeats' offsets, once decided */
+	size_t		 ncorr;		/* corrections, once decided */
 	size_t		 next;		/* offsets read back */
 	size_t		 buflen;
 	size_t		 bufpos;
@@ -217,8 +219,9 @@ tmp_open(struct pc_repeats *rs)
 	return fd;
 }
 
-static void
-write_all(struct pc_repeats *rs, int fd, const void *p, size_t n, off_t at)
+/* 0, or the errno of a failed write: a decider thread cannot bail. */
+static int
+try_write(int fd, const void *p, size_t n, off_t at)
 {
 	const char *s = p;
 	ssize_t w;
@@ -227,27 +230,38 @@ write_all(struct pc_repeats *rs, int fd, const void *p, size_t n, off_t at)
 		w = at >= 0 ? pwrite(fd, s, n, at) : write(fd, s, n);
 		if (w == -1 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			if (w == 0)
-				errno = EIO;
-			tmp_failed(rs);
-		}
+		if (w <= 0)
+			return w == 0 ? EIO : errno;
 		s += w;
 		n -= (size_t)w;
 		if (at >= 0)
 			at += w;
 	}
+	return 0;
 }
 
-/* n bytes at `at`, which are there: fewer is an error. */
-static void
-read_all(struct pc_repeats *rs, int fd, void *p, size_t n, off_t at)
+/* n bytes at `at`, which are there: fewer is an error (EIO). */
+static int
+try_read(int fd, void *p, size_t n, off_t at)
 {
 	ssize_t r = pc_pread_upto(fd, p, n, at);
 
-	if (r != -1 && (size_t)r < n)
-		errno = EIO;	/* shorter than written */
-	if (r == -1 || (size_t)r < n)
+	if (r == -1)
+		return errno;
+	return (size_t)r < n ? EIO : 0;	/* shorter than written */
+}
+
+static void
+write_all(struct pc_repeats *rs, int fd, const void *p, size_t n, off_t at)
+{
+	if ((errno = try_write(fd, p, n, at)) != 0)
+		tmp_failed(rs);
+}
+
+static void
+read_all(struct pc_repeats *rs, int fd, void *p, size_t n, off_t at)
+{
+	if ((errno = try_read(fd, p, n, at)) != 0)
 		tmp_failed(rs);
 }
 
@@ -475,38 +489,43 @@ pc_repeats_row(struct pc_repeats *rs, uint64_t h, const unsigned char *d,
 /*
  * A part's pairs in input order into a set of its own: its held rows'
  * answers, the repeats' offsets written back over the part's start (one is
- * smaller than a rec, so never past what has been read).
+ * smaller than a rec, so never past what has been read), and its
+ * corrections counted.  0, or the errno of a failed read or write.
  */
-static void
-decide(struct pc_repeats *rs, struct part *p, unsigned char *buf)
+static int
+decide(const struct pc_repeats *rs, struct part *p, struct pc_idset *set,
+    unsigned char *buf)
 {
 	uint64_t sk[1024];
 	struct rec r;
 	size_t i, n, k = 0, done = 0;
 	off_t wpos = 0;
+	int e;
 
-	pc_idset_empty(rs->set);
-	pc_idset_reserve(rs->set, p->n);
+	pc_idset_empty(set);
+	pc_idset_reserve(set, p->n);
 	while (done < p->n) {
 		n = p->n - done < READBUF / sizeof r ? p->n - done :
 		    READBUF / sizeof r;
-		read_all(rs, p->fd, buf, n * sizeof r,
-		    (off_t)(done * sizeof r));
+		if ((e = try_read(p->fd, buf, n * sizeof r,
+		    (off_t)(done * sizeof r))) != 0)
+			return e;
 		for (i = 0; i < n; i++) {
 			if (i + PREFETCH < n) {	/* each put is a cache miss */
 				memcpy(&r.h, buf + (i + PREFETCH) * sizeof r,
 				    sizeof r.h);
-				pc_idset_prefetch_hash(rs->set, r.h);
+				pc_idset_prefetch_hash(set, r.h);
 			}
 			memcpy(&r, buf + i * sizeof r, sizeof r);
-			switch (pc_idset_put_hash(rs->set, r.h, r.d)) {
+			switch (pc_idset_put_hash(set, r.h, r.d)) {
 			case 0:	/* a streamed row was new */
 				if (r.off == SEED || r.off == STREAMED)
 					break;
 				sk[k] = r.off;
 				if (++k == sizeof sk / sizeof sk[0]) {
-					write_all(rs, p->fd, sk, sizeof sk,
-					    wpos);
+					if ((e = try_write(p->fd, sk,
+					    sizeof sk, wpos)) != 0)
+						return e;
 					wpos += (off_t)sizeof sk;
 					k = 0;
 				}
@@ -514,13 +533,90 @@ decide(struct pc_repeats *rs, struct part *p, unsigned char *buf)
 				break;
 			case 2:
 				if (rs->corrections && r.off != SEED)
-					rs->im->ncorrected++;
+					p->ncorr++;
 				break;
 			}
 		}
 		done += n;
 	}
-	write_all(rs, p->fd, sk, k * sizeof sk[0], wpos);
+	return try_write(p->fd, sk, k * sizeof sk[0], wpos);
+}
+
+/*
+ * The parts are decided apart from each other, on as many threads as the
+ * import ran on (at the end of a run, nothing else is left to do) and as
+ * the memory holds a set of the largest part's size for each.
+ */
+struct decider {
+	const struct pc_repeats	*rs;
+	struct pc_idset		*set;
+	size_t			*next;		/* the next part to take */
+	int			 err;
+	pthread_t		 tid;
+};
+
+static void *
+decide_parts(void *arg)
+{
+	struct decider *d = arg;
+	unsigned char *buf = pc_xmalloc(READBUF);
+	size_t i;
+
+	while (d->err == 0 &&
+	    (i = __atomic_fetch_add(d->next, 1, __ATOMIC_RELAXED)) < NPART)
+		d->err = decide(d->rs, &d->rs->part[i], d->set, buf);
+	free(buf);
+	return NULL;
+}
+
+static void
+decide_all(struct pc_repeats *rs)
+{
+	struct decider d[NPART];
+	size_t i, nd = (size_t)pc_threads(), started, next = 0, most = 0;
+	size_t cap = 1024;
+
+	for (i = 0; i < NPART; i++)
+		if (rs->part[i].n > most)
+			most = rs->part[i].n;
+	while (most * 4 > cap * 3)	/* pc_idset_reserve's */
+		cap *= 2;
+	if (nd > rs->bytes / (cap * PC_IDSET_ENTRY))
+		nd = rs->bytes / (cap * PC_IDSET_ENTRY);
+	if (nd > NPART)
+		nd = NPART;
+	if (nd == 0)
+		nd = 1;
+	for (i = 0; i < nd; i++) {
+		d[i].rs = rs;
+		d[i].set = i == 0 ? rs->set : NULL;
+		d[i].next = &next;
+		d[i].err = 0;
+	}
+	for (i = 0; i < NPART; i++)
+		part_flush(rs, &rs->part[i]);
+	for (started = 1; started < nd; started++) {
+		d[started].set = pc_idset_new();
+		if (pthread_create(&d[started].tid, NULL, decide_parts,
+		    &d[started]) != 0) {
+			pc_idset_free(d[started].set);
+			break;	/* fewer threads only make it slower */
+		}
+	}
+	decide_parts(&d[0]);
+	for (i = 1; i < started; i++) {
+		pthread_join(d[i].tid, NULL);
+		pc_idset_free(d[i].set);
+	}
+	for (i = 0; i < started; i++)
+		if (d[i].err != 0) {
+			errno = d[i].err;
+			tmp_failed(rs);
+		}
+	for (i = 0; i < NPART; i++) {
+		rs->im->nskipped += rs->part[i].nskip;
+		rs->im->ncorrected += rs->part[i].ncorr;
+	}
 }
 
 /* The part's next repeat not yet passed, or SEED. */
@@ -605,7 +701,6 @@ write_held(struct pc_repeats *rs, struct pc_buf *b)
 void
 pc_repeats_flush(struct pc_repeats *rs)
 {
-	unsigned char *buf;
 	size_t i;
 
 	if (rs->part == NULL)
@@ -616,13 +711,7 @@ pc_repeats_flush(struct pc_repeats *rs)
 	if (rs->held != -1)
 		write_all(rs, rs->held, rs->hbuf.s, rs->hbuf.len, -1);
 	rs->hbuf.len = 0;
-	buf = pc_xmalloc(READBUF);
-	for (i = 0; i < NPART; i++) {
-		part_flush(rs, &rs->part[i]);
-		decide(rs, &rs->part[i], buf);
-		rs->im->nskipped += rs->part[i].nskip;
-	}
-	free(buf);
+	decide_all(rs);
 	pc_idset_clear(rs->set);
 	if (rs->held != -1) {
 		write_held(rs, &rs->hbuf);
