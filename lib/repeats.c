@@ -18,7 +18,7 @@
  *
  * Past the memory, rows still stream as long as each can be decided on
  * the spot.  The memory then holds a 32-bit fingerprint of each pair,
- * six times as many as the set held, and the last RING pairs in full.  A
+ * eight times as many as the set held, and the last RING pairs in full.  A
  * pair whose fingerprint is not there was never met: its row is new, and
  * written.  One whose fingerprint is there is a repeat when the pair is
  * among the last ones, as the duplicates of an export mostly are, and is
