@@ -66,6 +66,15 @@ rehash(struct pc_idset *s, size_t cap)
 	pc_table_free(old, oldcap, sizeof *old);
 }
 
+/* cap doubled until n entries fill it three quarters at most. */
+static size_t
+fit(size_t cap, size_t n)
+{
+	while (cap < SIZE_MAX / 8 && n * 4 > cap * 3)
+		cap *= 2;
+	return cap;
+}
+
 /*
  * Room for n entries at once: growing by doubling moves every entry again
  * at each step, a cache miss each, and holds both tables at the peak.
@@ -73,12 +82,16 @@ rehash(struct pc_idset *s, size_t cap)
 void
 pc_idset_reserve(struct pc_idset *s, size_t n)
 {
-	size_t cap = s->cap;
+	size_t cap = fit(s->cap, s->count + n);
 
-	while (cap < SIZE_MAX / 8 && (s->count + n) * 4 > cap * 3)
-		cap *= 2;
 	if (cap != s->cap)
 		rehash(s, cap);
+}
+
+size_t
+pc_idset_bytes(size_t n)
+{
+	return fit(1024, n) * sizeof(struct entry);
 }
 
 /*

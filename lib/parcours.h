@@ -650,6 +650,8 @@ void	 pc_idset_prefetch_hash(const struct pc_idset *, uint64_t h);
  */
 uint64_t pc_idset_pair_hash(const char *, size_t, const unsigned char *);
 void	 pc_idset_reserve(struct pc_idset *, size_t n);
+/* The table a set of n entries takes once reserved, in bytes. */
+size_t	 pc_idset_bytes(size_t n);
 /* Bytes an entry takes: the id's 64-bit hash and the digest. */
 #define PC_IDSET_ENTRY	(8 + PC_DIGEST)
 size_t	 pc_idset_count(const struct pc_idset *);

@@ -345,13 +345,19 @@ fp_put(struct pc_repeats *rs, uint64_t h, const unsigned char *d)
 	return FP_NEW;
 }
 
-/* The rows from now on are held, decided at the end. */
 static void
-hold(struct pc_repeats *rs)
+fp_free(struct pc_repeats *rs)
 {
 	if (rs->fp != NULL)
 		pc_table_free(rs->fp, rs->nfp, sizeof *rs->fp);
 	rs->fp = NULL;
+}
+
+/* The rows from now on are held, decided at the end. */
+static void
+hold(struct pc_repeats *rs)
+{
+	fp_free(rs);
 	rs->held = tmp_open(rs);
 }
 
@@ -574,15 +580,12 @@ decide_all(struct pc_repeats *rs)
 {
 	struct decider d[NPART];
 	size_t i, nd = (size_t)pc_threads(), started, next = 0, most = 0;
-	size_t cap = 1024;
 
 	for (i = 0; i < NPART; i++)
 		if (rs->part[i].n > most)
 			most = rs->part[i].n;
-	while (most * 4 > cap * 3)	/* pc_idset_reserve's */
-		cap *= 2;
-	if (nd > rs->bytes / (cap * PC_IDSET_ENTRY))
-		nd = rs->bytes / (cap * PC_IDSET_ENTRY);
+	if (nd > rs->bytes / pc_idset_bytes(most))
+		nd = rs->bytes / pc_idset_bytes(most);
 	if (nd > NPART)
 		nd = NPART;
 	if (nd == 0)
@@ -705,9 +708,7 @@ pc_repeats_flush(struct pc_repeats *rs)
 
 	if (rs->part == NULL)
 		return;
-	if (rs->fp != NULL)
-		pc_table_free(rs->fp, rs->nfp, sizeof *rs->fp);
-	rs->fp = NULL;
+	fp_free(rs);
 	if (rs->held != -1)
 		write_all(rs, rs->held, rs->hbuf.s, rs->hbuf.len, -1);
 	rs->hbuf.len = 0;
@@ -731,8 +732,7 @@ pc_repeats_free(struct pc_repeats *rs)
 {
 	if (rs == NULL)
 		return;
-	if (rs->fp != NULL)
-		pc_table_free(rs->fp, rs->nfp, sizeof *rs->fp);
+	fp_free(rs);
 	pc_idset_free(rs->set);
 	pc_buf_free(&rs->hbuf);
 	free(rs->ring);
