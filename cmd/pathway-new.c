@@ -4,6 +4,7 @@
  */
 #include <sys/stat.h>
 
+#include <err.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -89,23 +90,34 @@ help(void)
 }
 
 /*
- * The digest of a row's given (not derived) values, in table order; len,
- * if not NULL, has their lengths.
+ * A repeat is a row whose given (not derived) cells would be written as
+ * they were, so the digest is of those cells as written, under the run's
+ * -t and --safe-csv.  The table's only derived columns are its first,
+ * pathway_id, and its last, recorded_at (check_layout): an imported row's
+ * given cells are the middle of its output line, hashed where they lie
+ * (check), and a row of -P has its given cells formatted the same way
+ * (known_digest).
  */
 static void
-content_digest(const char *const *vals, const size_t *len,
-    unsigned char d[PC_DIGEST])
+check_layout(void)
 {
-	const char *v[PC_MAXCOLS];
-	size_t l[PC_MAXCOLS];
-	size_t c, n = 0;
+	size_t c;
 
 	for (c = 0; c < T->ncols; c++)
-		if (!(T->cols[c].flags & PC_COL_DERIVED)) {
-			l[n] = len != NULL ? len[c] : strlen(vals[c]);
-			v[n++] = vals[c];
-		}
-	pc_row_digest(v, l, n, d);
+		if (!(T->cols[c].flags & PC_COL_DERIVED) !=
+		    (c > 0 && c < T->ncols - 1))
+			errx(PC_EXIT_IO, "the pathway table's derived columns "
+			    "are not its first and last");
+}
+
+static void
+known_digest(const struct run *r, const char *const *vals, struct pc_buf *b,
+    unsigned char d[PC_DIGEST])
+{
+	b->len = 0;
+	pc_csv_format_row(b, vals + 1, NULL, T->ncols - 2, r->delim_out,
+	    r->safe_csv);
+	pc_bytes_digest(b->s, b->len - 1, d);	/* less the newline */
 }
 
 /*
@@ -119,6 +131,7 @@ load_known(struct run *r, const char *path)
 	struct pc_reader *rd;
 	struct pc_row *row;
 	struct stat st;
+	struct pc_buf line = { 0 };
 	char err[ERRSZ];
 	const char *vals[32];
 	unsigned char d[PC_DIGEST];
@@ -166,13 +179,14 @@ load_known(struct run *r, const char *path)
 		}
 		for (c = 0; c < T->ncols; c++)
 			vals[c] = pcol[c] >= 0 ? row->f[pcol[c]].s : "";
-		content_digest(vals, NULL, d);
+		known_digest(r, vals, &line, d);
 		pc_repeats_seed(r->known, pc_hash(f->s, f->len), d);
 	}
 	if (rc == -1) {
 		pc_warnx("%s", err);
 		pc_import_bail(&r->im, PC_EXIT_IO);
 	}
+	pc_buf_free(&line);
 	pc_reader_close(rd);
 }
 
@@ -266,9 +280,9 @@ check(struct pc_import *im, const struct pc_binding *b,
 	const char *vals[PC_MAXCOLS];
 	size_t len[PC_MAXCOLS];
 	char ps[PC_MAXCOLS][PC_PSEUDO_LEN];
-	struct verdict v;
+	struct verdict v = { 0 };
 	char id[26];
-	size_t c;
+	size_t c, at, idlen, nowlen;
 
 	pc_import_values(im, b, f, nf);
 	cross_checks(r, im);
@@ -286,14 +300,23 @@ check(struct pc_import *im, const struct pc_binding *b,
 			len[c] = strlen(vals[c]);
 		}
 	}
-	content_digest(vals, len, v.d);
 	vals[r->c_id] = id;
-	len[r->c_id] = strlen(id);
+	len[r->c_id] = idlen = strlen(id);
 	vals[r->c_rec] = r->now;
-	len[r->c_rec] = strlen(r->now);
-	v.h = pc_hash(id, len[r->c_id]);
+	len[r->c_rec] = nowlen = strlen(r->now);
+	at = res->len;
 	pc_buf_add(res, &v, sizeof v);
 	pc_csv_format_row(res, vals, len, T->ncols, r->delim_out, r->safe_csv);
+	/*
+	 * Hex digits and a hyphen, a date and a time: neither the id nor
+	 * now is ever quoted or marked, so the given cells lie between the
+	 * id and its delimiter, and the delimiter before now.
+	 */
+	at += sizeof v;
+	pc_bytes_digest(res->s + at + idlen + 1,
+	    res->len - at - idlen - 1 - nowlen - 2, v.d);
+	v.h = pc_hash(id, idlen);
+	memcpy(res->s + at - sizeof v, &v, sizeof v);
 }
 
 /* In input order: a repeat is skipped, anything else written. */
@@ -430,6 +453,7 @@ main(int argc, char *argv[])
 	r.c_icd = pc_table_col(T, "icd10");
 	r.c_id = pc_table_col(T, "pathway_id");
 	r.c_rec = pc_table_col(T, "recorded_at");
+	check_layout();
 	r.today = pc_today();
 	r.day1900 = pc_days(1900, 1, 1);
 	pc_now_iso(r.now);

@@ -202,6 +202,13 @@ pc_row_digest(const char *const *v, const size_t *vlen, size_t n,
 		free(buf);
 }
 
+void
+pc_bytes_digest(const void *s, size_t n, unsigned char out[PC_DIGEST])
+{
+	pthread_once(&rowkey_once, rowkey_make);
+	crypto_shorthash_siphashx24(out, s, n, rowkey);
+}
+
 /*
  * rcp_id: "rcp-" and 20 hex digits of BLAKE2b over the pathway, the
  * meeting date, its kind and the motive, so that the same case of the same

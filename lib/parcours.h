@@ -605,6 +605,8 @@ void	 pc_rcp_id(const char *pathway_id, const char *meeting_date,
 /* A digest of a record's values, to tell a repeat from a correction. */
 void	 pc_row_digest(const char *const *v, const size_t *len, size_t n,
 	    unsigned char out[PC_DIGEST]);
+/* The same digest of n bytes, under the same key: values already joined. */
+void	 pc_bytes_digest(const void *s, size_t n, unsigned char out[PC_DIGEST]);
 
 /* ---- pseudo.c: --pseudonymize ------------------------------------------ */
 

@@ -455,6 +455,22 @@ $PAUL_OUT"
 	assert_output --partial "255081416802539,=cmd|x,Jeanne,"
 }
 
+@test "--safe-csv: a second run over its own -a file skips a row whose cells it marked, and writes a changed one" {
+	printf '%s,gp_contact\n%s,+33 1 23 45 67 89\n' "$HDR" "$JEANNE" > s.csv
+	run --separate-stderr pathway-new --safe-csv -a p.csv s.csv
+	assert_success
+	run --separate-stderr pathway-new -v --safe-csv -P p.csv -a p.csv s.csv
+	assert_success
+	[ "$stderr" = "pathway-new: 1 read, 0 written, 1 skipped, 0 rejected" ]
+	[ "$(grep -c "'+33 1 23 45 67 89" p.csv)" -eq 1 ]
+	# the same cell, now changed, is a correction
+	printf '%s,gp_contact\n%s,+33 1 23 45 67 80\n' "$HDR" "$JEANNE" > s.csv
+	run --separate-stderr pathway-new -v --safe-csv -P p.csv -a p.csv s.csv
+	assert_success
+	[ "$stderr" = "pathway-new: 1 read, 1 written (1 correction), 0 skipped, 0 rejected" ]
+	[ "$(mask p.csv | tail -n 1)" = "ID,255081416802538,,Martin,Jeanne,1955-08-02,F,C50.9,,,2026-10-12,,,,,,,,'+33 1 23 45 67 80,2026-11-23T00:00:00Z" ]
+}
+
 @test "--safe-csv: pathway-event, ald30-check and followup-due take it too" {
 	id=0000-00000000000000000001
 	printf 'pathway_id,date,kind,detail\n%s,2026-01-05,visit,-2 kg\n' "$id" > ev.csv
