@@ -101,18 +101,6 @@ help(void)
 	exit(PC_EXIT_OK);
 }
 
-static void
-event_digest(const char *const *v, unsigned char d[PC_DIGEST])
-{
-	const char *given[8];
-	size_t c, n = 0;
-
-	for (c = 0; c < E->ncols; c++)
-		if (!(E->cols[c].flags & PC_COL_DERIVED))
-			given[n++] = v[c];
-	pc_row_digest(given, NULL, n, d);
-}
-
 static long
 day_of(const char *s)
 {
@@ -147,6 +135,7 @@ load_seen(struct run *r, const char *path)
 	struct pc_reader *rd;
 	struct pc_row *row;
 	struct stat st;
+	struct pc_buf line = { 0 };
 	char err[ERRSZ];
 	long col[8];
 	size_t c;
@@ -172,7 +161,8 @@ load_seen(struct run *r, const char *path)
 		}
 		for (c = 0; c < E->ncols; c++)
 			v[c] = col[c] >= 0 ? row->f[col[c]].s : "";
-		event_digest(v, d);
+		pc_given_digest(E, v, NULL, r->delim_out, r->safe_csv, &line,
+		    d);
 		pc_repeats_seed(r->seen, pc_idset_pair_hash(v[0],
 		    strlen(v[0]), d), d);
 	}
@@ -180,6 +170,7 @@ load_seen(struct run *r, const char *path)
 		pc_warnx("%s", err);
 		pc_import_bail(&r->im, PC_EXIT_IO);
 	}
+	pc_buf_free(&line);
 	pc_reader_close(rd);
 }
 
@@ -227,7 +218,7 @@ check(struct pc_import *im, const struct pc_binding *b,
 		    pc_import_canon_at(im, (size_t)r->c_out[c]) : "";
 	v[0] = id;
 	v[E->ncols - 1] = r->now;
-	event_digest(v, vd.d);
+	pc_given_digest(E, v, NULL, r->delim_out, r->safe_csv, res, vd.d);
 	vd.h = pc_idset_pair_hash(id, strlen(id), vd.d);
 	pc_buf_add(res, &vd, sizeof vd);
 	pc_csv_format_row(res, v, NULL, E->ncols, r->delim_out, r->safe_csv);

@@ -90,13 +90,10 @@ help(void)
 }
 
 /*
- * A repeat is a row whose given (not derived) cells would be written as
- * they were, so the digest is of those cells as written, under the run's
- * -t and --safe-csv.  The table's only derived columns are its first,
- * pathway_id, and its last, recorded_at (check_layout): an imported row's
- * given cells are the middle of its output line, hashed where they lie
- * (check), and a row of -P has its given cells formatted the same way
- * (known_digest).
+ * A row's digest is that of its given cells as written (pc_given_digest).
+ * An imported row's are hashed where they lie in its output line (check):
+ * the table's only derived columns are its first, pathway_id, and its
+ * last, recorded_at.
  */
 static void
 check_layout(void)
@@ -108,16 +105,6 @@ check_layout(void)
 		    (c > 0 && c < T->ncols - 1))
 			errx(PC_EXIT_IO, "the pathway table's derived columns "
 			    "are not its first and last");
-}
-
-static void
-known_digest(const struct run *r, const char *const *vals, struct pc_buf *b,
-    unsigned char d[PC_DIGEST])
-{
-	b->len = 0;
-	pc_csv_format_row(b, vals + 1, NULL, T->ncols - 2, r->delim_out,
-	    r->safe_csv);
-	pc_bytes_digest(b->s, b->len - 1, d);	/* less the newline */
 }
 
 /*
@@ -179,7 +166,8 @@ load_known(struct run *r, const char *path)
 		}
 		for (c = 0; c < T->ncols; c++)
 			vals[c] = pcol[c] >= 0 ? row->f[pcol[c]].s : "";
-		known_digest(r, vals, &line, d);
+		pc_given_digest(T, vals, NULL, r->delim_out, r->safe_csv,
+		    &line, d);
 		pc_repeats_seed(r->known, pc_hash(f->s, f->len), d);
 	}
 	if (rc == -1) {

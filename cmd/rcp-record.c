@@ -603,19 +603,6 @@ check_chemo(const struct run *r, struct pc_import *im, struct pc_buf *warning,
 	pc_buf_free(&t);
 }
 
-/* The digest of what a row says: every column but rcp_id, recorded_at. */
-static void
-rcp_digest(const char *const *v, unsigned char d[PC_DIGEST])
-{
-	const char *given[NOUT];
-	size_t c, n = 0;
-
-	for (c = 0; c < T->ncols; c++)
-		if (!(T->cols[c].flags & PC_COL_DERIVED))
-			given[n++] = v[c];
-	pc_row_digest(given, NULL, n, d);
-}
-
 /* The cases already in the -a file: importing them again adds nothing. */
 static void
 load_seen(struct run *r, const char *path)
@@ -624,6 +611,7 @@ load_seen(struct run *r, const char *path)
 	struct pc_reader *rd;
 	struct pc_row *row;
 	struct stat st;
+	struct pc_buf line = { 0 };
 	char err[ERRSZ];
 	long col[NOUT];
 	size_t c;
@@ -646,20 +634,17 @@ load_seen(struct run *r, const char *path)
 			pc_warnx("%s:%lu: %s", path, row->line, row->why);
 			pc_import_bail(&r->im, PC_EXIT_REJECT);
 		}
-		for (c = 0; c < T->ncols; c++) {
+		for (c = 0; c < T->ncols; c++)
 			v[c] = col[c] >= 0 ? row->f[col[c]].s : "";
-			/* undo --safe-csv's apostrophe before = + - @ */
-			if (r->safe && v[c][0] == '\'' && v[c][1] != '\0' &&
-			    strchr("=+-@\t\r", v[c][1]) != NULL)
-				v[c]++;
-		}
-		rcp_digest(v, d);
+		/* As written, so a cell --safe-csv marked meets its value. */
+		pc_given_digest(T, v, NULL, r->delim_out, r->safe, &line, d);
 		pc_repeats_seed(r->seen, pc_hash(v[0], strlen(v[0])), d);
 	}
 	if (rc == -1) {
 		pc_warnx("%s", err);
 		pc_import_bail(&r->im, PC_EXIT_IO);
 	}
+	pc_buf_free(&line);
 	pc_reader_close(rd);
 }
 
@@ -757,7 +742,7 @@ check(struct pc_import *im, const struct pc_binding *b,
 	pc_rcp_id(v[r->part[0]], v[r->part[1]], v[r->part[2]], v[r->part[3]],
 	    rid);
 	v[0] = rid;
-	rcp_digest(v, vd.d);
+	pc_given_digest(T, v, NULL, r->delim_out, r->safe, res, vd.d);
 	vd.h = pc_hash(rid, strlen(rid));
 	at = res->len;
 	pc_buf_add(res, &vd, sizeof vd);

@@ -179,30 +179,6 @@ rowkey_make(void)
 }
 
 void
-pc_row_digest(const char *const *v, const size_t *vlen, size_t n,
-    unsigned char out[PC_DIGEST])
-{
-	unsigned char stack[2048], *buf = stack, *p;
-	size_t i, len, total = 0;
-
-	pthread_once(&rowkey_once, rowkey_make);
-	for (i = 0; i < n; i++)
-		total += (vlen != NULL ? vlen[i] : strlen(v[i])) + 1;
-	if (total > sizeof stack)
-		buf = pc_xmalloc(total);
-	/* Each value ends with a byte none of them can hold. */
-	for (i = 0, p = buf; i < n; i++) {
-		len = vlen != NULL ? vlen[i] : strlen(v[i]);
-		pc_copy_small(p, v[i], len);
-		p += len;
-		*p++ = 0x1f;
-	}
-	crypto_shorthash_siphashx24(out, buf, total, rowkey);
-	if (buf != stack)
-		free(buf);
-}
-
-void
 pc_bytes_digest(const void *s, size_t n, unsigned char out[PC_DIGEST])
 {
 	pthread_once(&rowkey_once, rowkey_make);

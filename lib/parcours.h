@@ -365,6 +365,15 @@ int	 pc_writer_raw(struct pc_writer *, const char *, size_t);
  */
 void	 pc_csv_format_row(struct pc_buf *, const char *const *,
 	    const size_t *len, size_t n, int delim, int safe);
+/*
+ * The digest of a row's given (not derived) cells of table t as that row
+ * would be written (delim, safe): rows that would be written the same are
+ * repeats.  They are formatted on the end of b, which is cut back after.
+ */
+struct pc_table;
+void	 pc_given_digest(const struct pc_table *t, const char *const *v,
+	    const size_t *len, int delim, int safe, struct pc_buf *b,
+	    unsigned char out[PC_DIGEST]);
 /* The same from fields, as pc_writer_row writes them. */
 void	 pc_csv_format_fields(struct pc_buf *, const struct pc_field *,
 	    size_t n, int delim, int safe);
@@ -602,10 +611,10 @@ void	 pc_pathway_id(const struct pc_key *, const char *ins,
  */
 void	 pc_rcp_id(const char *pathway_id, const char *meeting_date,
 	    const char *meeting_kind, const char *motive, char out[25]);
-/* A digest of a record's values, to tell a repeat from a correction. */
-void	 pc_row_digest(const char *const *v, const size_t *len, size_t n,
-	    unsigned char out[PC_DIGEST]);
-/* The same digest of n bytes, under the same key: values already joined. */
+/*
+ * A digest of n bytes, keyed at random once a process: of a row's cells
+ * as written (pc_given_digest), to tell a repeat from a correction.
+ */
 void	 pc_bytes_digest(const void *s, size_t n, unsigned char out[PC_DIGEST]);
 
 /* ---- pseudo.c: --pseudonymize ------------------------------------------ */

@@ -302,6 +302,26 @@ pc_csv_format_row(struct pc_buf *b, const char *const *v, const size_t *len,
 }
 
 void
+pc_given_digest(const struct pc_table *t, const char *const *v,
+    const size_t *len, int delim, int safe, struct pc_buf *b,
+    unsigned char out[PC_DIGEST])
+{
+	size_t c, at = b->len;
+	int first = 1;
+
+	known_delim(delim);
+	for (c = 0; c < t->ncols; c++)
+		if (!(t->cols[c].flags & PC_COL_DERIVED)) {
+			put_cell(b, v[c], len != NULL ? len[c] : strlen(v[c]),
+			    delim, safe, first);
+			first = 0;
+		}
+	pc_bytes_digest(b->s + at, b->len - at, out);
+	b->len = at;
+	b->s[at] = '\0';
+}
+
+void
 pc_csv_format_fields(struct pc_buf *b, const struct pc_field *f, size_t n,
     int delim, int safe)
 {

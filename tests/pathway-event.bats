@@ -413,6 +413,24 @@ $colon,2026-11-16,announcement,,,,$now" ]
 	cmp events.csv first.csv
 }
 
+@test "--safe-csv: a second run skips an event whose detail it marked, and writes a changed one" {
+	printf 'pathway_id,date,kind,detail\n%s,2026-01-05,visit,-2 kg\n' "$free" > ev.csv
+	run --separate-stderr pathway-event --safe-csv -a events.csv ev.csv
+	assert_success
+	cp events.csv first.csv
+	run --separate-stderr pathway-event -v --safe-csv -a events.csv ev.csv
+	assert_success
+	[ "$stderr" = "pathway-event: 1 read, 0 written, 1 skipped, 0 rejected" ]
+	cmp events.csv first.csv
+	printf 'pathway_id,date,kind,detail\n%s,2026-01-05,visit,-3 kg\n' "$free" > ev.csv
+	run --separate-stderr pathway-event -v --safe-csv -a events.csv ev.csv
+	assert_success
+	[ "$stderr" = "pathway-event: 1 read, 1 written, 0 skipped, 0 rejected" ]
+	[ "$(cat events.csv)" = "$hdr
+$free,2026-01-05,visit,,'-2 kg,,$now
+$free,2026-01-05,visit,,'-3 kg,,$now" ]
+}
+
 @test "-a skips an event named by INS that was recorded by pathway_id" {
 	pathways
 	pathway-event -a events.csv pathway_id=$prostate date=2026-11-02 \
