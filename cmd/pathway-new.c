@@ -7,6 +7,7 @@
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -300,11 +301,11 @@ check(struct pc_import *im, const struct pc_binding *b,
 	 * now is ever quoted or marked, so the given cells lie between the
 	 * id and its delimiter, and the delimiter before now.
 	 */
-	at += sizeof v;
-	pc_bytes_digest(res->s + at + idlen + 1,
-	    res->len - at - idlen - 1 - nowlen - 2, v.d);
+	pc_import_digest_later(im, at + sizeof v + idlen + 1,
+	    res->len - at - sizeof v - idlen - 1 - nowlen - 2,
+	    at + offsetof(struct verdict, d));
 	v.h = pc_hash(id, idlen);
-	memcpy(res->s + at - sizeof v, &v, sizeof v);
+	memcpy(res->s + at, &v, sizeof v);
 }
 
 /* In input order: a repeat is skipped, anything else written. */

@@ -167,6 +167,7 @@ pc_pathway_id(const struct pc_key *key, const char *ins, const char *icd10,
  * and without the key nobody can make two rows collide.
  */
 static unsigned char rowkey[crypto_shorthash_siphashx24_KEYBYTES];
+static int lanes_fast;	/* pc_siphashx24_lanes_fast, asked with the key */
 static pthread_once_t rowkey_once = PTHREAD_ONCE_INIT;
 
 /* Once in a process, whichever thread hashes a row first. */
@@ -176,6 +177,7 @@ rowkey_make(void)
 	if (sodium_init() < 0)
 		errx(PC_EXIT_IO, "libsodium could not be initialised");
 	randombytes_buf(rowkey, sizeof rowkey);
+	lanes_fast = pc_siphashx24_lanes_fast();
 }
 
 void
@@ -183,6 +185,21 @@ pc_bytes_digest(const void *s, size_t n, unsigned char out[PC_DIGEST])
 {
 	pthread_once(&rowkey_once, rowkey_make);
 	crypto_shorthash_siphashx24(out, s, n, rowkey);
+}
+
+void
+pc_bytes_digest_many(const unsigned char *const *msg, const size_t *len,
+    size_t n, unsigned char (*out)[PC_DIGEST])
+{
+	size_t i;
+
+	pthread_once(&rowkey_once, rowkey_make);
+	if (lanes_fast)
+		pc_siphashx24_many(msg, len, n, rowkey, out);
+	else
+		for (i = 0; i < n; i++)
+			crypto_shorthash_siphashx24(out[i], msg[i], len[i],
+			    rowkey);
 }
 
 /*

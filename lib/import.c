@@ -519,6 +519,60 @@ pc_import_operands(struct pc_import *im, int argc, char **argv,
 	free(cols);
 }
 
+struct later {
+	size_t	 from, n, to;
+};
+
+void
+pc_import_digest_later(struct pc_import *im, size_t from, size_t n,
+    size_t to)
+{
+	struct later *l;
+
+	/* In place: a struct copied in would be read back as one vector. */
+	pc_buf_reserve(&im->later, sizeof *l);
+	l = (struct later *)(void *)(im->later.s + im->later.len);
+	l->from = from;
+	l->n = n;
+	l->to = to;
+	im->later.len += sizeof *l;
+}
+
+void
+pc_import_digests(struct pc_import *im, struct pc_buf *res)
+{
+	enum { STACK = 64 };
+	const unsigned char *smsg[STACK], **msg = smsg;
+	size_t slen[STACK], *len = slen, i, n;
+	unsigned char (*sout)[PC_DIGEST], sbuf[STACK][PC_DIGEST];
+	struct later l;
+
+	if ((n = im->later.len / sizeof l) == 0)
+		return;
+	sout = sbuf;
+	if (n > STACK) {
+		msg = pc_xmalloc(n * sizeof *msg);
+		len = pc_xmalloc(n * sizeof *len);
+		sout = pc_xmalloc(n * sizeof *sout);
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&l, im->later.s + i * sizeof l, sizeof l);
+		msg[i] = (const unsigned char *)res->s + l.from;
+		len[i] = l.n;
+	}
+	pc_bytes_digest_many(msg, len, n, sout);
+	for (i = 0; i < n; i++) {
+		memcpy(&l, im->later.s + i * sizeof l, sizeof l);
+		memcpy(res->s + l.to, sout[i], PC_DIGEST);
+	}
+	if (n > STACK) {
+		free(msg);
+		free(len);
+		free(sout);
+	}
+	im->later.len = 0;
+}
+
 /* Frees what holds the row at hand: the values, reasons and messages. */
 void
 pc_import_free_row(struct pc_import *im)
@@ -531,6 +585,7 @@ pc_import_free_row(struct pc_import *im)
 	pc_buf_free(&im->reasons);
 	pc_buf_free(&im->msg);
 	pc_buf_free(&im->warns);
+	pc_buf_free(&im->later);
 }
 
 /*

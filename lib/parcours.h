@@ -616,6 +616,20 @@ void	 pc_rcp_id(const char *pathway_id, const char *meeting_date,
  * as written (pc_given_digest), to tell a repeat from a correction.
  */
 void	 pc_bytes_digest(const void *s, size_t n, unsigned char out[PC_DIGEST]);
+/* The same of n messages: out[i] for msg[i] of len[i] bytes. */
+void	 pc_bytes_digest_many(const unsigned char *const *msg,
+	    const size_t *len, size_t n, unsigned char (*out)[PC_DIGEST]);
+
+/* ---- siphash.c: SipHash-2-4, 128 bits out, of many messages --------- */
+
+/*
+ * libsodium's crypto_shorthash_siphashx24 of each msg[i] into out[i],
+ * eight at a time in the lanes of a vector.
+ */
+void	 pc_siphashx24_many(const unsigned char *const *msg, const size_t *len,
+	    size_t n, const unsigned char key[16], unsigned char (*out)[16]);
+/* 1 when the CPU runs those eight lanes faster than one by one. */
+int	 pc_siphashx24_lanes_fast(void);
 
 /* ---- pseudo.c: --pseudonymize ------------------------------------------ */
 
@@ -711,6 +725,7 @@ struct pc_import {
 	unsigned char		 mapchg[PC_MAXCOLS];	/* pc_map_changes */
 	int			 defer;	/* warnings into warns, not stderr */
 	struct pc_buf		 warns;	/* lines, each ending in \n */
+	struct pc_buf		 later;	/* pc_import_digest_later's */
 };
 
 typedef void (*pc_import_fn)(struct pc_import *, const struct pc_binding *,
@@ -736,6 +751,17 @@ pc_import_canon_at(const struct pc_import *im, size_t c)
 {
 	return im->canon[c].s != NULL ? im->canon[c].s : "";
 }
+/*
+ * From a check (pc_check_fn): the digest (pc_bytes_digest) of the n bytes
+ * at from in its result, to be written at to in that result once the
+ * batch's rows are checked, since eight digests at a time cost less than
+ * eight one by one.  The rows of a batch never move until then; a row
+ * that gets a reason loses its digests.
+ */
+void	 pc_import_digest_later(struct pc_import *, size_t from, size_t n,
+	    size_t to);
+/* Takes them, in res (pipeline.c). */
+void	 pc_import_digests(struct pc_import *, struct pc_buf *res);
 /* 1 when the row gave col no value (as opposed to a bad one). */
 int	 pc_import_empty(const struct pc_import *, const char *col);
 void	 pc_import_reason(struct pc_import *, const char *col, const char *);

@@ -184,7 +184,7 @@ check_batch(struct worker *w, struct batch *b)
 {
 	struct pipeline *p = w->p;
 	struct pc_import *im = &w->im;
-	size_t i, start;
+	size_t i, start, later;
 
 	for (i = 0; i < b->n; i++) {
 		struct brow *r = &b->row[i];
@@ -199,9 +199,11 @@ check_batch(struct worker *w, struct batch *b)
 		pc_buf_clear(&im->reasons);
 		pc_buf_clear(&im->warns);
 		start = b->res.len;
+		later = im->later.len;
 		p->check(im, p->b, row_fields(w, b, r), r->nf, p->arg,
 		    &b->res);
 		if (im->reasons.len > 0) {
+			im->later.len = later;
 			b->res.len = start;
 			pc_buf_add(&b->res, im->reasons.s, im->reasons.len);
 			r->rejected = 1;
@@ -213,6 +215,7 @@ check_batch(struct worker *w, struct batch *b)
 			pc_buf_add(&b->res, im->warns.s, im->warns.len);
 		r->warnlen = b->res.len - r->warn;
 	}
+	pc_import_digests(im, &b->res);
 }
 
 /* Checks the batch taken (CHECKING), then hands it back; under the lock. */
@@ -504,10 +507,13 @@ operands_row(struct pc_import *im, const struct pc_binding *b,
 	struct pc_buf res = { NULL, 0, 0 };
 
 	o->check(im, b, f, nf, o->arg, &res);
-	if (im->reasons.len > 0)
+	if (im->reasons.len > 0) {
+		im->later.len = 0;
 		pc_import_reject(im, f, nf);
-	else
+	} else {
+		pc_import_digests(im, &res);
 		o->commit(im, res.s, res.len, o->arg);
+	}
 	pc_buf_free(&res);
 }
 
