@@ -62,15 +62,6 @@ static const uint8_t sigma[12][16] = {
 	G(3, 4, 9, 14, m[sigma[r][14]], m[sigma[r][15]]);	\
 } while (0)
 
-static uint64_t
-load64(const unsigned char *p)
-{
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
-	    (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 |
-	    (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
-	    (uint64_t)p[7] << 56;
-}
-
 /* RFC 7693, 3.2: t is the count of bytes hashed so far, this block's in. */
 static void
 compress(uint64_t h[8], const unsigned char block[PC_BLAKE2B_BLOCK],
@@ -80,7 +71,7 @@ compress(uint64_t h[8], const unsigned char block[PC_BLAKE2B_BLOCK],
 	int i;
 
 	for (i = 0; i < 16; i++)
-		m[i] = load64(block + 8 * i);
+		m[i] = pc_load64le(block + 8 * i);
 	for (i = 0; i < 8; i++) {
 		v[i] = h[i];
 		v[i + 8] = iv[i];

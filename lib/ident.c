@@ -167,7 +167,6 @@ pc_pathway_id(const struct pc_key *key, const char *ins, const char *icd10,
  * and without the key nobody can make two rows collide.
  */
 static unsigned char rowkey[crypto_shorthash_siphashx24_KEYBYTES];
-static int lanes_fast;	/* pc_siphashx24_lanes_fast, asked with the key */
 static pthread_once_t rowkey_once = PTHREAD_ONCE_INIT;
 
 /* Once in a process, whichever thread hashes a row first. */
@@ -177,7 +176,6 @@ rowkey_make(void)
 	if (sodium_init() < 0)
 		errx(PC_EXIT_IO, "libsodium could not be initialised");
 	randombytes_buf(rowkey, sizeof rowkey);
-	lanes_fast = pc_siphashx24_lanes_fast();
 }
 
 void
@@ -194,7 +192,7 @@ pc_bytes_digest_many(const unsigned char *const *msg, const size_t *len,
 	size_t i;
 
 	pthread_once(&rowkey_once, rowkey_make);
-	if (lanes_fast)
+	if (pc_siphashx24_lanes_fast())
 		pc_siphashx24_many(msg, len, n, rowkey, out);
 	else
 		for (i = 0; i < n; i++)

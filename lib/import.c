@@ -541,35 +541,27 @@ pc_import_digest_later(struct pc_import *im, size_t from, size_t n,
 void
 pc_import_digests(struct pc_import *im, struct pc_buf *res)
 {
-	enum { STACK = 64 };
-	const unsigned char *smsg[STACK], **msg = smsg;
-	size_t slen[STACK], *len = slen, i, n;
-	unsigned char (*sout)[PC_DIGEST], sbuf[STACK][PC_DIGEST];
-	struct later l;
+	const struct later *l = (const struct later *)(void *)im->later.s;
+	const unsigned char **msg;
+	unsigned char (*out)[PC_DIGEST];
+	size_t *len, i, n = im->later.len / sizeof *l;
 
-	if ((n = im->later.len / sizeof l) == 0)
+	if (n == 0)
 		return;
-	sout = sbuf;
-	if (n > STACK) {
-		msg = pc_xmalloc(n * sizeof *msg);
-		len = pc_xmalloc(n * sizeof *len);
-		sout = pc_xmalloc(n * sizeof *sout);
-	}
+	/* Kept from batch to batch: nothing allocated a batch. */
+	pc_buf_clear(&im->latermem);
+	pc_buf_reserve(&im->latermem, n * (sizeof *msg + sizeof *len +
+	    sizeof *out));
+	msg = (const unsigned char **)(void *)im->latermem.s;
+	len = (size_t *)(void *)(msg + n);
+	out = (unsigned char (*)[PC_DIGEST])(void *)(len + n);
 	for (i = 0; i < n; i++) {
-		memcpy(&l, im->later.s + i * sizeof l, sizeof l);
-		msg[i] = (const unsigned char *)res->s + l.from;
-		len[i] = l.n;
+		msg[i] = (const unsigned char *)res->s + l[i].from;
+		len[i] = l[i].n;
 	}
-	pc_bytes_digest_many(msg, len, n, sout);
-	for (i = 0; i < n; i++) {
-		memcpy(&l, im->later.s + i * sizeof l, sizeof l);
-		memcpy(res->s + l.to, sout[i], PC_DIGEST);
-	}
-	if (n > STACK) {
-		free(msg);
-		free(len);
-		free(sout);
-	}
+	pc_bytes_digest_many(msg, len, n, out);
+	for (i = 0; i < n; i++)
+		memcpy(res->s + l[i].to, out[i], PC_DIGEST);
 	im->later.len = 0;
 }
 
@@ -586,6 +578,7 @@ pc_import_free_row(struct pc_import *im)
 	pc_buf_free(&im->msg);
 	pc_buf_free(&im->warns);
 	pc_buf_free(&im->later);
+	pc_buf_free(&im->latermem);
 }
 
 /*

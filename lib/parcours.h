@@ -120,6 +120,19 @@ pc_digits8_but(uint64_t w, uint64_t skip)
 	return pc_digits8((w & ~skip) | (skip & 0x3030303030303030ull));
 }
 
+/* The little-endian 64-bit word at p (the hashes' message words). */
+static inline uint64_t
+pc_load64le(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof v);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
 /*
  * n bytes of s to d, for the short values of a row (most under 16 bytes):
  * a word or two that overlap instead of a call to memcpy each, which
@@ -726,6 +739,7 @@ struct pc_import {
 	int			 defer;	/* warnings into warns, not stderr */
 	struct pc_buf		 warns;	/* lines, each ending in \n */
 	struct pc_buf		 later;	/* pc_import_digest_later's */
+	struct pc_buf		 latermem;	/* pc_import_digests' arrays */
 };
 
 typedef void (*pc_import_fn)(struct pc_import *, const struct pc_binding *,

@@ -36,18 +36,6 @@ typedef uint64_t vec __attribute__((vector_size(LANES * 8)));
 	v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32);	\
 } while (0)
 
-static inline uint64_t
-load64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof v);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
-#endif
-	return v;
-}
-
 /* SipHash's last word: the message's last len % 8 bytes, and its length. */
 static inline uint64_t
 last_word(const unsigned char *m, size_t len)
@@ -56,7 +44,7 @@ last_word(const unsigned char *m, size_t len)
 	uint64_t t = 0;
 
 	if (r > 0 && len >= 8)	/* the word that ends the message, shifted */
-		t = load64(m + len - 8) >> (8 * (8 - r));
+		t = pc_load64le(m + len - 8) >> (8 * (8 - r));
 	else
 		for (i = 0; i < r; i++)
 			t |= (uint64_t)m[len - r + i] << (8 * i);
@@ -72,7 +60,7 @@ static inline __attribute__((always_inline)) void
 lanes(const uint64_t w[][LANES], size_t nw, const unsigned char key[16],
     uint64_t out[2][LANES])
 {
-	const uint64_t k0 = load64(key), k1 = load64(key + 8);
+	const uint64_t k0 = pc_load64le(key), k1 = pc_load64le(key + 8);
 	vec v0, v1, v2, v3, m, x;
 	size_t k;
 	int l;
@@ -155,7 +143,7 @@ group(lanes_fn *fn, const unsigned char *const *msg, const size_t *len,
 		for (l = 0; l < nl; l++) {
 			j = order[i + (size_t)l];
 			for (k = 0; k + 1 < nw; k++)
-				w[k][l] = load64(msg[j] + 8 * k);
+				w[k][l] = pc_load64le(msg[j] + 8 * k);
 			w[nw - 1][l] = last_word(msg[j], len[j]);
 		}
 		fn((const uint64_t (*)[LANES])w, nw, key, h);
